@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR } from '../protocol/error-codes'
+import type { DispatchContext, DispatchResult, Dispatcher, RpcLogger } from './dispatcher'
+import type { HttpStatusMode } from './options'
+import { errorJson } from './responses'
+
+export interface HttpTransportOptions {
+  dispatcher: Dispatcher
+  path: string
+  httpStatus: HttpStatusMode
+  bodyLimit: number | undefined
+}
+
+/** The media types JSON-RPC clients send; any charset parameter is accepted. */
+export const RPC_CONTENT_TYPES = ['application/json', 'application/json-rpc', 'application/jsonrequest']
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
+  if (result.body === undefined) return 204
+  if (result.errorCode === 0 || mode === 'always-200') return 200
+  switch (result.errorCode) {
+    case PARSE_ERROR:
+    case INVALID_REQUEST:
+    case INVALID_PARAMS:
+      return 400
+    case METHOD_NOT_FOUND:
+      return 404
+    default:
+      return 500
+  }
+}
+
+function invalidRequestBody (data: string): string {
+  return errorJson({ code: INVALID_REQUEST, message: 'Invalid Request', data }, null)
+}
+
+interface LevelAwareLogger extends RpcLogger {
+  isLevelEnabled?: (level: string) => boolean
+}
+
+/**
+ * The HTTP adapter: parses nothing itself, hands the body text to the
+ * dispatcher and maps its answer to a status. Registered in its own scope so
+ * its content-type parsers and error handler stay out of the user's app.
+ */
+export async function httpTransport (scope: FastifyInstance, options: HttpTransportOptions): Promise<void> {
+  const { dispatcher, path, httpStatus } = options
+
+  scope.removeAllContentTypeParsers()
+  scope.addContentTypeParser(
+    RPC_CONTENT_TYPES,
+    { parseAs: 'string', bodyLimit: options.bodyLimit },
+    (_request, body, done) => { done(null, body) }
+  )
+
+  scope.setErrorHandler(function rpcHttpErrors (error: FastifyError, _request, reply) {
+    switch (error.code) {
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return reply.code(415).type(JSON_CONTENT_TYPE)
+          .send(invalidRequestBody(`unsupported content type; send one of ${RPC_CONTENT_TYPES.join(', ')}`))
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return reply.code(413).type(JSON_CONTENT_TYPE)
+          .send(invalidRequestBody('the request body is larger than this endpoint accepts'))
+    }
+    if (typeof error.code === 'string' && error.code.startsWith('FST_ERR_CTP_') && error.statusCode !== undefined && error.statusCode < 500) {
+      return reply.code(error.statusCode).type(JSON_CONTENT_TYPE).send(invalidRequestBody(error.message))
+    }
+    // Not ours (a user's hook, say): the app's own error handler decides.
+    throw error
+  })
+
+  scope.post(path, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
+    const log = request.log as LevelAwareLogger
+    const context: DispatchContext = { log, logCalls: log.isLevelEnabled?.('debug') === true }
+    const body = typeof request.body === 'string' ? request.body : ''
+    const result = await dispatcher.dispatchText(body, context)
+    const status = statusFor(result, httpStatus)
+    if (result.body === undefined) return await reply.code(status).send()
+    return await reply.code(status).type(JSON_CONTENT_TYPE).send(result.body)
+  })
+
+  const methodNotAllowed = invalidRequestBody('JSON-RPC calls are sent with POST')
+  scope.route({
+    method: [...OTHER_METHODS],
+    url: path,
+    handler: async function rejectMethod (_request, reply) {
+      return await reply.code(405).header('allow', 'POST').type(JSON_CONTENT_TYPE).send(methodNotAllowed)
+    }
+  })
+}

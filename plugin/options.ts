@@ -1,0 +1,81 @@
+import { RpcConfigurationError } from './configuration-error'
+
+export type HttpStatusMode = 'json-rpc-over-http' | 'always-200'
+
+export interface RpcPluginOptions {
+  /** Instances of classes with `@rpcMethod()` methods. */
+  services: readonly object[]
+  /** Where the endpoint is served. Default `/rpc`. */
+  path?: string
+  /**
+   * How HTTP statuses follow the JSON-RPC answer. Default `json-rpc-over-http`
+   * (400 / 404 / 500 for errors); `always-200` for clients that treat any
+   * non-2xx as a transport failure. Both answer 204 when nothing is owed.
+   */
+  httpStatus?: HttpStatusMode
+  /** Most calls in one batch. Default 1000. */
+  maxBatchSize?: number
+  /** Most calls of one batch running at once. Default 32. */
+  batchConcurrency?: number
+  /** Milliseconds an asynchronous call may run before it is answered with CALL_TIMEOUT; 0 for none. Default 0; `@rpcMethod({ timeout })` overrides it. */
+  timeout?: number
+  /** Largest request body in bytes. Default: the Fastify instance's `bodyLimit`. */
+  bodyLimit?: number
+}
+
+export interface NormalizedOptions {
+  services: readonly object[]
+  path: string
+  httpStatus: HttpStatusMode
+  maxBatchSize: number
+  batchConcurrency: number
+  timeout: number
+  bodyLimit: number | undefined
+}
+
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit'])
+
+function invalid (message: string): RpcConfigurationError {
+  return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
+}
+
+function positiveInteger (value: unknown, name: string, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw invalid(`\`${name}\` must be a positive integer, got ${JSON.stringify(value) ?? String(value)}`)
+  }
+  return value
+}
+
+/** Checks the options once and fills in the defaults. */
+export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) throw invalid('options must be an object with `services`')
+  for (const key of Object.keys(options)) {
+    // Fastify passes its own registration options (prefix, logLevel) alongside ours.
+    if (!KNOWN_OPTIONS.has(key) && !['prefix', 'logLevel', 'logSerializers'].includes(key)) {
+      throw invalid(`unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`)
+    }
+  }
+  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0 } = options
+  if (!Array.isArray(services) || services.length === 0) {
+    throw invalid('`services` must be a non-empty array of service instances')
+  }
+  if (typeof path !== 'string' || !path.startsWith('/')) {
+    throw invalid(`\`path\` must be a string starting with "/", got ${JSON.stringify(path)}`)
+  }
+  if (httpStatus !== 'json-rpc-over-http' && httpStatus !== 'always-200') {
+    throw invalid(`\`httpStatus\` must be "json-rpc-over-http" or "always-200", got ${JSON.stringify(httpStatus)}`)
+  }
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+    throw invalid(`\`timeout\` must be a finite number of milliseconds, 0 or more, got ${JSON.stringify(timeout)}`)
+  }
+  return {
+    services,
+    path,
+    httpStatus,
+    maxBatchSize: positiveInteger(options.maxBatchSize, 'maxBatchSize', 1000) as number,
+    batchConcurrency: positiveInteger(options.batchConcurrency, 'batchConcurrency', 32) as number,
+    timeout,
+    bodyLimit: positiveInteger(options.bodyLimit, 'bodyLimit', undefined)
+  }
+}

@@ -1,0 +1,163 @@
+import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
+import type { RpcMethodOptions, RpcMethodRecord } from './decorators'
+import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_METHODS } from './metadata-keys'
+import { readParameterList } from './parameter-list'
+
+export interface RpcParameter {
+  /** The declared name, or `arg<i>` for a destructured parameter. */
+  readonly name: string
+  readonly index: number
+  readonly required: boolean
+  /** The constructor TypeScript recorded in `design:paramtypes`, if any. */
+  readonly designType: Function | undefined
+}
+
+/** Everything a call of one RPC method needs, decided at registration. */
+export interface RpcMethodEntry {
+  readonly name: string
+  /** `Class.method`, for messages and logs. */
+  readonly qualifiedName: string
+  readonly invoke: (args: unknown[]) => unknown
+  /** The parameters before any rest parameter, in order. */
+  readonly parameters: readonly RpcParameter[]
+  readonly rest: RpcParameter | undefined
+  readonly byName: ReadonlyMap<string, RpcParameter>
+  /** The fewest positional params that reach every required parameter. */
+  readonly minPositional: number
+  /** The most positional params accepted; Infinity with a rest parameter. */
+  readonly maxPositional: number
+  readonly returnType: Function | undefined
+  /** Milliseconds; 0 means no limit. */
+  readonly timeout: number
+  readonly options: Readonly<RpcMethodOptions>
+}
+
+export type RpcRegistry = ReadonlyMap<string, RpcMethodEntry>
+
+const RESERVED_PREFIX = 'rpc.'
+
+function describeService (service: object): string {
+  return service.constructor?.name || 'anonymous service'
+}
+
+/** Nearest declaration first, so a subclass's decorator wins over its base's. */
+function collectRecords (service: object): RpcMethodRecord[] {
+  const seen = new Set<string>()
+  const records: RpcMethodRecord[] = []
+  for (let proto = Object.getPrototypeOf(service); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    const own: RpcMethodRecord[] | undefined = Reflect.getOwnMetadata(RPC_METHODS, proto)
+    if (own === undefined) continue
+    for (const record of own) {
+      if (seen.has(record.propertyKey)) continue
+      seen.add(record.propertyKey)
+      records.push(record)
+    }
+  }
+  return records
+}
+
+function invalidDecorator (where: string, problem: string): RpcConfigurationError {
+  return new RpcConfigurationError('FST_JSONRPC_INVALID_DECORATOR', `@rpcMethod on ${where}: ${problem}`)
+}
+
+function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: number): RpcMethodEntry {
+  const { propertyKey, options } = record
+  const qualifiedName = `${describeService(service)}.${propertyKey}`
+  const fn: unknown = (service as Record<string, unknown>)[propertyKey]
+  if (typeof fn !== 'function') {
+    throw invalidDecorator(qualifiedName, 'the property is not a method on the instance')
+  }
+  const name = options.name ?? propertyKey
+  if (typeof name !== 'string' || name === '') {
+    throw invalidDecorator(qualifiedName, 'the `name` option must be a non-empty string')
+  }
+  const timeout = options.timeout ?? defaultTimeout
+  if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
+    throw invalidDecorator(qualifiedName, 'the `timeout` option must be a finite number of milliseconds, 0 or more')
+  }
+
+  const optional = new Set(options.optional ?? [])
+  const designTypes: Function[] = Reflect.getMetadata(DESIGN_PARAM_TYPES, service, propertyKey) ?? []
+  const declared = readParameterList(fn)
+  const parameters: RpcParameter[] = []
+  let rest: RpcParameter | undefined
+  declared.forEach((param, index) => {
+    const spec: RpcParameter = {
+      name: param.name ?? `arg${index}`,
+      index,
+      required: !param.hasDefault && !param.isRest && !optional.has(param.name ?? `arg${index}`),
+      designType: designTypes[index]
+    }
+    if (param.isRest) rest = spec
+    else parameters.push(spec)
+  })
+  const byName = new Map<string, RpcParameter>()
+  for (const param of rest === undefined ? parameters : [...parameters, rest]) byName.set(param.name, param)
+  for (const listed of optional) {
+    if (!byName.has(listed)) {
+      throw invalidDecorator(qualifiedName, `\`optional\` names "${listed}", which is not a parameter (parameters: ${[...byName.keys()].join(', ') || 'none'})`)
+    }
+  }
+
+  let minPositional = 0
+  for (const param of parameters) if (param.required) minPositional = param.index + 1
+
+  const method = fn
+  return {
+    name,
+    qualifiedName,
+    invoke: (args) => method.apply(service, args),
+    parameters,
+    rest,
+    byName,
+    minPositional,
+    maxPositional: rest === undefined ? parameters.length : Infinity,
+    returnType: Reflect.getMetadata(DESIGN_RETURN_TYPE, service, propertyKey),
+    timeout,
+    options
+  }
+}
+
+export interface RegistryOptions {
+  /** Applied to methods whose decorator sets no `timeout`; 0 means none. */
+  defaultTimeout?: number
+}
+
+/**
+ * Reads the decorator metadata of every service once and builds the immutable
+ * method table dispatch works from.
+ */
+export function buildRegistry (services: readonly object[], options: RegistryOptions = {}): RpcRegistry {
+  ensureReflectMetadata()
+  const registry = new Map<string, RpcMethodEntry>()
+  for (const service of services) {
+    if (typeof service === 'function') {
+      const name = (service as Function).name || 'anonymous class'
+      throw new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION',
+        `services takes instances, but got the class ${name}: did you mean \`new ${name}()\`?`)
+    }
+    if (typeof service !== 'object' || service === null) {
+      throw new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION',
+        `services takes class instances, but got ${service === null ? 'null' : typeof service}`)
+    }
+    const records = collectRecords(service)
+    if (records.length === 0) {
+      throw new RpcConfigurationError('FST_JSONRPC_NO_METHODS',
+        `${describeService(service)} has no @rpcMethod() methods: decorate the methods clients may call`)
+    }
+    for (const record of records) {
+      const entry = buildEntry(service, record, options.defaultTimeout ?? 0)
+      if (entry.name.startsWith(RESERVED_PREFIX)) {
+        throw new RpcConfigurationError('FST_JSONRPC_RESERVED_NAME',
+          `${entry.qualifiedName} is exposed as "${entry.name}", but names starting with "rpc." are reserved by JSON-RPC 2.0`)
+      }
+      const clash = registry.get(entry.name)
+      if (clash !== undefined) {
+        throw new RpcConfigurationError('FST_JSONRPC_DUPLICATE_METHOD',
+          `RPC method "${entry.name}" is exposed by both ${clash.qualifiedName} and ${entry.qualifiedName}`)
+      }
+      registry.set(entry.name, entry)
+    }
+  }
+  return registry
+}

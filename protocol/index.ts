@@ -1,0 +1,3 @@
+export * from './error-codes'
+export * from './messages'
+export { RpcError } from './rpc-error'

@@ -1,0 +1,1 @@
+export { GreetingService } from './greeting-service'
