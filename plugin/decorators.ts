@@ -1,3 +1,7 @@
+// Loaded here, as NestJS does, so that a service file importing `rpcMethod`
+// has the Reflect metadata API before its class is defined, whatever order
+// the app imports things in; TypeScript's `design:*` metadata needs it then.
+import 'reflect-metadata'
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
 import { RPC_METHODS } from './metadata-keys'
 
