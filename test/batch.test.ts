@@ -1,0 +1,72 @@
+import { test } from 'tap'
+import { rpcMethod } from '../index'
+import { appWith, post } from './fixtures/app'
+
+class TimedService {
+  running = 0
+  mostAtOnce = 0
+
+  @rpcMethod()
+  async wait (ms: number, label: string): Promise<string> {
+    this.running++
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running)
+    await new Promise(resolve => setTimeout(resolve, ms))
+    this.running--
+    return label
+  }
+}
+
+function call (id: number, ms: number): object {
+  return { jsonrpc: '2.0', method: 'wait', params: [ms, `call ${id}`], id }
+}
+
+test('calls of a batch run concurrently and come back in request order', async t => {
+  const service = new TimedService()
+  const app = await appWith(t, { services: [service] })
+  // The first call is the slowest: sequential handling or completion order would both show.
+  const reply = await post(app, [call(1, 60), call(2, 30), call(3, 0)])
+  t.same(reply.json().map((response: { id: number }) => response.id), [1, 2, 3])
+  t.same(reply.json().map((response: { result: string }) => response.result), ['call 1', 'call 2', 'call 3'])
+  t.equal(service.mostAtOnce, 3, 'all three were running at the same time')
+})
+
+test('batchConcurrency bounds how many calls of one batch run at once', async t => {
+  const service = new TimedService()
+  const app = await appWith(t, { services: [service], batchConcurrency: 4 })
+  const batch = Array.from({ length: 40 }, (_, i) => call(i, 2))
+  const reply = await post(app, batch)
+  t.equal(reply.json().length, 40)
+  t.same(reply.json().map((response: { id: number }) => response.id), batch.map((_, i) => i))
+  t.equal(service.mostAtOnce, 4)
+})
+
+test('a batch over maxBatchSize is one -32600 whose message says the limit', async t => {
+  const service = new TimedService()
+  const app = await appWith(t, { services: [service], maxBatchSize: 5 })
+  const reply = await post(app, Array.from({ length: 6 }, (_, i) => call(i, 0)))
+  t.equal(reply.statusCode, 400)
+  t.same(reply.json(), {
+    jsonrpc: '2.0',
+    error: { code: -32600, message: 'Invalid Request: a batch may hold at most 5 calls, this one has 6', data: { maxBatchSize: 5, received: 6 } },
+    id: null
+  })
+  t.equal(service.mostAtOnce, 0, 'no call of the refused batch ran')
+  t.equal((await post(app, Array.from({ length: 5 }, (_, i) => call(i, 0)))).json().length, 5, 'exactly the limit is fine')
+})
+
+test('the default batch limit is 1000', async t => {
+  const app = await appWith(t, { services: [new TimedService()] })
+  const over = await post(app, Array.from({ length: 1001 }, () => ({ jsonrpc: '2.0', method: 'wait', params: [0, 'x'] })))
+  t.match(over.json().error.message, /at most 1000 calls, this one has 1001/)
+  const at = await post(app, Array.from({ length: 1000 }, () => ({ jsonrpc: '2.0', method: 'wait', params: [0, 'x'] })))
+  t.equal(at.statusCode, 204, 'a full batch of notifications is accepted and answers nothing')
+})
+
+test('a batch holding a batch is an invalid element', async t => {
+  const app = await appWith(t, { services: [new TimedService()] })
+  const reply = await post(app, [[call(1, 0)], call(2, 0)])
+  t.match(reply.json(), [
+    { jsonrpc: '2.0', error: { code: -32600 }, id: null },
+    { jsonrpc: '2.0', result: 'call 2', id: 2 }
+  ])
+})
