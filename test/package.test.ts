@@ -47,7 +47,8 @@ const compilerOptions = {
   types: ['node']
 }
 
-test('the packed package works from CommonJS and ESM TypeScript apps', async t => {
+// Packing, compiling two apps and running them takes tens of seconds on a busy 2-core machine.
+test('the packed package works from CommonJS and ESM TypeScript apps', { timeout: 300_000 }, async t => {
   const scratch = mkdtempSync(join(tmpdir(), 'fastify-jsonrpc-pack-'))
   t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
 
