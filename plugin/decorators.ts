@@ -3,7 +3,8 @@
 // the app imports things in; TypeScript's `design:*` metadata needs it then.
 import 'reflect-metadata'
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
-import { RPC_METHODS } from './metadata-keys'
+import type { RpcGuard } from './call-context'
+import { RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
 
 export interface RpcMethodOptions {
   /** The name clients call; defaults to the method's own name. */
@@ -16,6 +17,11 @@ export interface RpcMethodOptions {
   optional?: readonly string[]
   /** Milliseconds an asynchronous call may take before it is answered with CALL_TIMEOUT. */
   timeout?: number
+  /**
+   * Checked before the method runs (after any plugin-wide `guard`), in order;
+   * the first to refuse answers the call.
+   */
+  guard?: RpcGuard | readonly RpcGuard[]
 }
 
 /** What `@rpcMethod` records about one method, on the class that declares it. */
@@ -42,5 +48,24 @@ export function rpcMethod (options: RpcMethodOptions = {}): MethodDecorator {
     }
     const own: RpcMethodRecord[] = Reflect.getOwnMetadata(RPC_METHODS, target) ?? []
     Reflect.defineMetadata(RPC_METHODS, [...own, { propertyKey, options: frozen }], target)
+  }
+}
+
+/**
+ * Marks the parameter that receives the call's `RpcContext`. It is not an RPC
+ * param: callers neither send it by position nor by name.
+ */
+export function rpcContext (): ParameterDecorator {
+  ensureReflectMetadata()
+  return function recordRpcContext (target, propertyKey, parameterIndex) {
+    if (propertyKey === undefined) {
+      throw new RpcConfigurationError('FST_JSONRPC_INVALID_DECORATOR', '@rpcContext() marks a method parameter, not a constructor parameter')
+    }
+    const existing: number | undefined = Reflect.getOwnMetadata(RPC_CONTEXT_PARAMETER, target, propertyKey)
+    if (existing !== undefined) {
+      throw new RpcConfigurationError('FST_JSONRPC_INVALID_DECORATOR',
+        `@rpcContext() marks two parameters of ${String(propertyKey)} (${existing} and ${parameterIndex}): one is enough`)
+    }
+    Reflect.defineMetadata(RPC_CONTEXT_PARAMETER, parameterIndex, target, propertyKey)
   }
 }

@@ -1,6 +1,7 @@
-import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, STANDARD_MESSAGES } from '../protocol/error-codes'
+import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, STANDARD_MESSAGES, UNAUTHORIZED } from '../protocol/error-codes'
 import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/messages'
 import { RpcError } from '../protocol/rpc-error'
+import type { RpcConnection, RpcContext } from './call-context'
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
 import type { RpcMethodEntry, RpcRegistry } from './registry'
@@ -17,6 +18,12 @@ export interface DispatchContext {
   log: RpcLogger
   /** Log every call at debug level; a transport decides it once per request. */
   logCalls: boolean
+  /** Handed to methods and guards as `RpcContext.request`. */
+  request?: unknown
+  /** Names the transport in `RpcContext.transport`; default 'http'. */
+  transport?: string
+  /** The connection, for transports that can push notifications. */
+  connection?: RpcConnection
 }
 
 export interface DispatchResult {
@@ -67,15 +74,26 @@ function single (outcome: CallOutcome): DispatchResult {
   return { body: outcome.json, batch: false, errorCode: outcome.errorCode }
 }
 
-function withTimeout (pending: PromiseLike<unknown>, ms: number): Promise<unknown> {
+function withTimeout (pending: PromiseLike<unknown>, ms: number, abort: AbortController | undefined): Promise<unknown> {
   if (ms === 0) return Promise.resolve(pending)
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT], { timeoutMs: ms })), ms)
+    const timer = setTimeout(() => {
+      abort?.abort(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT]))
+      reject(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT], { timeoutMs: ms }))
+    }, ms)
     pending.then(
       value => { clearTimeout(timer); resolve(value) },
       (error: unknown) => { clearTimeout(timer); reject(error) }
     )
   })
+}
+
+/** A new arguments array (the bound one may be the request's own params array). */
+function insertContext (args: unknown[], index: number, callContext: unknown): unknown[] {
+  const withContext = args.slice(0, index)
+  withContext.length = index
+  withContext.push(callContext, ...args.slice(index))
+  return withContext
 }
 
 export function createDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
@@ -96,11 +114,34 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return failure(INTERNAL_ERROR, id)
   }
 
-  async function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext): Promise<CallOutcome> {
+  async function checkGuards (entry: RpcMethodEntry, callContext: RpcContext<unknown>): Promise<void> {
+    for (const guard of entry.guards) {
+      if (await guard(callContext as RpcContext) !== true) throw new RpcError(UNAUTHORIZED, STANDARD_MESSAGES[UNAUTHORIZED])
+    }
+  }
+
+  async function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, isNotification: boolean, context: DispatchContext): Promise<CallOutcome> {
     let result: unknown
     try {
-      result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))
-      if (isThenable(result)) result = await withTimeout(result, entry.timeout)
+      let abort: AbortController | undefined
+      let callContext: RpcContext<unknown> | undefined
+      // Only methods that take a context or have guards pay for building one.
+      if (entry.contextIndex >= 0 || entry.guards.length > 0) {
+        abort = entry.timeout > 0 && entry.contextIndex >= 0 ? new AbortController() : undefined
+        callContext = {
+          request: context.request,
+          log: context.log,
+          method: entry.name,
+          id: isNotification ? undefined : id,
+          transport: context.transport ?? 'http',
+          connection: context.connection,
+          signal: abort?.signal
+        }
+        if (entry.guards.length > 0) await checkGuards(entry, callContext)
+      }
+      const args = bindParams(entry, params as unknown[] | Record<string, unknown> | undefined)
+      result = entry.invoke(entry.contextIndex >= 0 ? insertContext(args, entry.contextIndex, callContext) : args)
+      if (isThenable(result)) result = await withTimeout(result, entry.timeout, abort)
     } catch (error) {
       return errorOutcome(error, entry, id, context)
     }
@@ -135,7 +176,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     const started = context.logCalls ? performance.now() : 0
     const outcome = entry === undefined
       ? failure(METHOD_NOT_FOUND, replyId)
-      : await invoke(entry, params, replyId, context)
+      : await invoke(entry, params, replyId, isNotification, context)
     if (context.logCalls) {
       context.log.debug({
         rpcMethod: method,

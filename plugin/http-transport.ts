@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { WebSocket } from 'ws'
 import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR } from '../protocol/error-codes'
 import type { DispatchContext, DispatchResult, Dispatcher, RpcLogger } from './dispatcher'
 import type { HttpStatusMode } from './options'
@@ -9,13 +10,15 @@ export interface HttpTransportOptions {
   path: string
   httpStatus: HttpStatusMode
   bodyLimit: number | undefined
+  /** When set, a GET upgrade on the path is handed to it (needs @fastify/websocket in the scope). */
+  websocketHandler?: (socket: WebSocket, request: FastifyRequest) => void
 }
 
 /** The media types JSON-RPC clients send; any charset parameter is accepted. */
 export const RPC_CONTENT_TYPES = ['application/json', 'application/json-rpc', 'application/jsonrequest']
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
-const OTHER_METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+const OTHER_METHODS = ['PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
   if (result.body === undefined) return 204
@@ -42,10 +45,11 @@ interface LevelAwareLogger extends RpcLogger {
 
 /**
  * The HTTP adapter: parses nothing itself, hands the body text to the
- * dispatcher and maps its answer to a status. Registered in its own scope so
- * its content-type parsers and error handler stay out of the user's app.
+ * dispatcher and maps its answer to a status. `scope` is the plugin's own
+ * child scope, so its content-type parsers and error handler stay out of the
+ * user's app.
  */
-export async function httpTransport (scope: FastifyInstance, options: HttpTransportOptions): Promise<void> {
+export function httpTransport (scope: FastifyInstance, options: HttpTransportOptions): void {
   const { dispatcher, path, httpStatus } = options
 
   scope.removeAllContentTypeParsers()
@@ -73,7 +77,7 @@ export async function httpTransport (scope: FastifyInstance, options: HttpTransp
 
   scope.post(path, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
     const log = request.log as LevelAwareLogger
-    const context: DispatchContext = { log, logCalls: log.isLevelEnabled?.('debug') === true }
+    const context: DispatchContext = { log, logCalls: log.isLevelEnabled?.('debug') === true, request, transport: 'http' }
     const body = typeof request.body === 'string' ? request.body : ''
     const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)
@@ -82,11 +86,12 @@ export async function httpTransport (scope: FastifyInstance, options: HttpTransp
   })
 
   const methodNotAllowed = invalidRequestBody('JSON-RPC calls are sent with POST')
-  scope.route({
-    method: [...OTHER_METHODS],
-    url: path,
-    handler: async function rejectMethod (_request, reply) {
-      return await reply.code(405).header('allow', 'POST').type(JSON_CONTENT_TYPE).send(methodNotAllowed)
-    }
-  })
+  async function rejectMethod (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    return await reply.code(405).header('allow', 'POST').type(JSON_CONTENT_TYPE).send(methodNotAllowed)
+  }
+  scope.route({ method: [...OTHER_METHODS], url: path, handler: rejectMethod })
+  // A plain GET is refused like any other method; with WebSocket on, a GET upgrade is served.
+  // (`wsHandler` is @fastify/websocket's route option, typed only where that package is.)
+  const getRoute: RouteOptions = { method: 'GET', url: path, handler: rejectMethod }
+  scope.route(options.websocketHandler === undefined ? getRoute : { ...getRoute, wsHandler: options.websocketHandler } as RouteOptions)
 }

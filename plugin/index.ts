@@ -1,6 +1,7 @@
 /** The server's public API. */
 export { rpcPlugin } from './plugin'
-export { rpcMethod, type RpcMethodOptions } from './decorators'
+export { rpcMethod, rpcContext, type RpcMethodOptions } from './decorators'
+export type { RpcContext, RpcGuard, RpcConnection } from './call-context'
 export { RpcConfigurationError, type RpcConfigurationErrorCode } from './configuration-error'
 export type { RpcPluginOptions, HttpStatusMode } from './options'
 export { createDispatcher, type Dispatcher, type DispatcherOptions, type DispatchContext, type DispatchResult, type RpcLogger } from './dispatcher'

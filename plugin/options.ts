@@ -1,3 +1,4 @@
+import type { RpcGuard } from './call-context'
 import { RpcConfigurationError } from './configuration-error'
 
 export type HttpStatusMode = 'json-rpc-over-http' | 'always-200'
@@ -19,8 +20,12 @@ export interface RpcPluginOptions {
   batchConcurrency?: number
   /** Milliseconds an asynchronous call may run before it is answered with CALL_TIMEOUT; 0 for none. Default 0; `@rpcMethod({ timeout })` overrides it. */
   timeout?: number
-  /** Largest request body in bytes. Default: the Fastify instance's `bodyLimit`. */
+  /** Largest request body (and WebSocket message) in bytes. Default: the Fastify instance's `bodyLimit`. */
   bodyLimit?: number
+  /** Checked before every method (before the method's own `guard`). */
+  guard?: RpcGuard | readonly RpcGuard[]
+  /** Also serve JSON-RPC over WebSocket on `GET path` (needs @fastify/websocket). Default false. */
+  websocket?: boolean
 }
 
 export interface NormalizedOptions {
@@ -31,9 +36,11 @@ export interface NormalizedOptions {
   batchConcurrency: number
   timeout: number
   bodyLimit: number | undefined
+  guards: readonly RpcGuard[]
+  websocket: boolean
 }
 
-const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit'])
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit', 'guard', 'websocket'])
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
@@ -56,7 +63,7 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
       throw invalid(`unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`)
     }
   }
-  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0 } = options
+  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0, guard, websocket = false } = options
   if (!Array.isArray(services) || services.length === 0) {
     throw invalid('`services` must be a non-empty array of service instances')
   }
@@ -69,8 +76,15 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
     throw invalid(`\`timeout\` must be a finite number of milliseconds, 0 or more, got ${JSON.stringify(timeout)}`)
   }
+  const guards = guard === undefined ? [] : Array.isArray(guard) ? [...guard] : [guard as RpcGuard]
+  if (guards.some(candidate => typeof candidate !== 'function')) {
+    throw invalid('`guard` must be a function or an array of functions')
+  }
+  if (typeof websocket !== 'boolean') throw invalid(`\`websocket\` must be true or false, got ${JSON.stringify(websocket)}`)
   return {
     services,
+    guards,
+    websocket,
     path,
     httpStatus,
     maxBatchSize: positiveInteger(options.maxBatchSize, 'maxBatchSize', 1000) as number,

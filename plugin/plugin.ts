@@ -1,13 +1,15 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
 import fp from 'fastify-plugin'
+import { RpcConfigurationError } from './configuration-error'
 import { createDispatcher } from './dispatcher'
 import { httpTransport } from './http-transport'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { buildRegistry } from './registry'
+import { createWebSocketHandler } from './websocket-transport'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)
-  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout })
+  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards })
   const dispatcher = createDispatcher(registry, {
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,
@@ -16,12 +18,29 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
       onConstructorPoisoning: fastify.initialConfig.onConstructorPoisoning ?? 'error'
     }
   })
-  await fastify.register(httpTransport, {
-    dispatcher,
-    path: options.path,
-    httpStatus: options.httpStatus,
-    bodyLimit: options.bodyLimit
+  const bodyLimit = options.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1048576
+  await fastify.register(async function rpcEndpoint (scope) {
+    if (options.websocket && !scope.hasDecorator('websocketServer')) {
+      await scope.register(await loadWebSocketPlugin(), { options: { maxPayload: bodyLimit } })
+    }
+    httpTransport(scope, {
+      dispatcher,
+      path: options.path,
+      httpStatus: options.httpStatus,
+      bodyLimit: options.bodyLimit,
+      websocketHandler: options.websocket ? createWebSocketHandler(dispatcher) : undefined
+    })
   })
+}
+
+/** @fastify/websocket is an optional peer: only apps that turn `websocket` on need it. */
+async function loadWebSocketPlugin (): Promise<FastifyPluginCallback<{ options: { maxPayload: number } }>> {
+  try {
+    return (await import('@fastify/websocket')).default as unknown as FastifyPluginCallback<{ options: { maxPayload: number } }>
+  } catch {
+    throw new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION',
+      'fastify-jsonrpc: `websocket: true` needs the @fastify/websocket package: npm install @fastify/websocket')
+  }
 }
 
 /** Serves the `@rpcMethod()` methods of `options.services` as JSON-RPC 2.0 on `POST options.path`. */

@@ -1,11 +1,13 @@
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
 import type { RpcMethodOptions, RpcMethodRecord } from './decorators'
-import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_METHODS } from './metadata-keys'
+import type { RpcGuard } from './call-context'
+import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
 import { readParameterList } from './parameter-list'
 
 export interface RpcParameter {
   /** The declared name, or `arg<i>` for a destructured parameter. */
   readonly name: string
+  /** Position among the RPC params (an `@rpcContext()` parameter is not one). */
   readonly index: number
   readonly required: boolean
   /** The constructor TypeScript recorded in `design:paramtypes`, if any. */
@@ -29,6 +31,10 @@ export interface RpcMethodEntry {
   readonly returnType: Function | undefined
   /** Milliseconds; 0 means no limit. */
   readonly timeout: number
+  /** Where the method takes its `RpcContext` among its arguments; -1 when it takes none. */
+  readonly contextIndex: number
+  /** Plugin-wide guards, then the method's own. */
+  readonly guards: readonly RpcGuard[]
   readonly options: Readonly<RpcMethodOptions>
 }
 
@@ -60,7 +66,7 @@ function invalidDecorator (where: string, problem: string): RpcConfigurationErro
   return new RpcConfigurationError('FST_JSONRPC_INVALID_DECORATOR', `@rpcMethod on ${where}: ${problem}`)
 }
 
-function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: number): RpcMethodEntry {
+function buildEntry (service: object, record: RpcMethodRecord, registryOptions: RegistryOptions): RpcMethodEntry {
   const { propertyKey, options } = record
   const qualifiedName = `${describeService(service)}.${propertyKey}`
   const fn: unknown = (service as Record<string, unknown>)[propertyKey]
@@ -71,7 +77,7 @@ function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: n
   if (typeof name !== 'string' || name === '') {
     throw invalidDecorator(qualifiedName, 'the `name` option must be a non-empty string')
   }
-  const timeout = options.timeout ?? defaultTimeout
+  const timeout = options.timeout ?? registryOptions.defaultTimeout ?? 0
   if (typeof timeout !== 'number' || !(timeout >= 0) || !Number.isFinite(timeout)) {
     throw invalidDecorator(qualifiedName, 'the `timeout` option must be a finite number of milliseconds, 0 or more')
   }
@@ -79,15 +85,23 @@ function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: n
   const optional = new Set(options.optional ?? [])
   const designTypes: Function[] = Reflect.getMetadata(DESIGN_PARAM_TYPES, service, propertyKey) ?? []
   const declared = readParameterList(fn)
+  const contextIndex: number = Reflect.getMetadata(RPC_CONTEXT_PARAMETER, service, propertyKey) ?? -1
+  if (contextIndex >= 0 && declared[contextIndex]?.isRest === true) {
+    throw invalidDecorator(qualifiedName, '@rpcContext() cannot mark a rest parameter')
+  }
   const parameters: RpcParameter[] = []
   let rest: RpcParameter | undefined
-  declared.forEach((param, index) => {
+  let index = 0
+  declared.forEach((param, argumentIndex) => {
+    if (argumentIndex === contextIndex) return
+    const name = param.name ?? `arg${index}`
     const spec: RpcParameter = {
-      name: param.name ?? `arg${index}`,
+      name,
       index,
-      required: !param.hasDefault && !param.isRest && !optional.has(param.name ?? `arg${index}`),
-      designType: designTypes[index]
+      required: !param.hasDefault && !param.isRest && !optional.has(name),
+      designType: designTypes[argumentIndex]
     }
+    index++
     if (param.isRest) rest = spec
     else parameters.push(spec)
   })
@@ -114,13 +128,25 @@ function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: n
     maxPositional: rest === undefined ? parameters.length : Infinity,
     returnType: Reflect.getMetadata(DESIGN_RETURN_TYPE, service, propertyKey),
     timeout,
+    contextIndex,
+    guards: [...registryOptions.guards ?? [], ...guardList(qualifiedName, options.guard)],
     options
   }
+}
+
+function guardList (qualifiedName: string, guard: RpcMethodOptions['guard']): RpcGuard[] {
+  const guards = guard === undefined ? [] : Array.isArray(guard) ? [...guard] : [guard as RpcGuard]
+  if (guards.some(candidate => typeof candidate !== 'function')) {
+    throw invalidDecorator(qualifiedName, 'the `guard` option takes a function or an array of functions')
+  }
+  return guards
 }
 
 export interface RegistryOptions {
   /** Applied to methods whose decorator sets no `timeout`; 0 means none. */
   defaultTimeout?: number
+  /** Checked before every method's own guards. */
+  guards?: readonly RpcGuard[]
 }
 
 /**
@@ -146,7 +172,7 @@ export function buildRegistry (services: readonly object[], options: RegistryOpt
         `${describeService(service)} has no @rpcMethod() methods: decorate the methods clients may call`)
     }
     for (const record of records) {
-      const entry = buildEntry(service, record, options.defaultTimeout ?? 0)
+      const entry = buildEntry(service, record, options)
       if (entry.name.startsWith(RESERVED_PREFIX)) {
         throw new RpcConfigurationError('FST_JSONRPC_RESERVED_NAME',
           `${entry.qualifiedName} is exposed as "${entry.name}", but names starting with "rpc." are reserved by JSON-RPC 2.0`)
