@@ -1,11 +1,11 @@
 import 'reflect-metadata'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { rpcPlugin } from '../plugin'
-import { GreetingService } from '../services'
+import { GreetingService, TickerService } from '../services'
 
-/** The demo server: the seed's services on POST /rpc. */
+/** The demo server: the seed's services on POST /rpc, and over WebSocket on GET /rpc with a ticker to subscribe to. */
 export async function buildDemoApp (serverOptions: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(serverOptions)
-  await app.register(rpcPlugin, { services: [new GreetingService()] })
+  await app.register(rpcPlugin, { services: [new GreetingService(), new TickerService()], websocket: true })
   return app
 }

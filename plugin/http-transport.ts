@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { WebSocket } from 'ws'
-import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR } from '../protocol/error-codes'
+import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../protocol/error-codes'
 import type { DispatchContext, DispatchResult, Dispatcher, RpcLogger } from './dispatcher'
 import type { HttpStatusMode } from './options'
 import { errorJson } from './responses'
@@ -30,6 +30,8 @@ function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
       return 400
     case METHOD_NOT_FOUND:
       return 404
+    case UNAUTHORIZED:
+      return 403
     default:
       return 500
   }

@@ -1,1 +1,2 @@
 export { GreetingService } from './greeting-service'
+export { TickerService, NEEDS_WEBSOCKET } from './ticker-service'
