@@ -3,6 +3,7 @@
 // the app imports things in; TypeScript's `design:*` metadata needs it then.
 import 'reflect-metadata'
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
+import type { JsonRpcErrorObject } from '../protocol/messages'
 import type { RpcGuard } from './call-context'
 import { RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
 
@@ -22,6 +23,14 @@ export interface RpcMethodOptions {
    * the first to refuse answers the call.
    */
   guard?: RpcGuard | readonly RpcGuard[]
+  /** A short summary, for the OpenRPC document. */
+  summary?: string
+  /** A longer description (Markdown), for the OpenRPC document. */
+  description?: string
+  /** Marks the method deprecated in the OpenRPC document. */
+  deprecated?: boolean
+  /** Application errors the method may answer with, for the OpenRPC document. */
+  errors?: readonly JsonRpcErrorObject[]
 }
 
 /** What `@rpcMethod` records about one method, on the class that declares it. */

@@ -10,6 +10,8 @@ export interface RpcParameter {
   /** Position among the RPC params (an `@rpcContext()` parameter is not one). */
   readonly index: number
   readonly required: boolean
+  /** A destructuring pattern in the declaration: it has no name callers could use. */
+  readonly destructured: boolean
   /** The constructor TypeScript recorded in `design:paramtypes`, if any. */
   readonly designType: Function | undefined
 }
@@ -99,6 +101,7 @@ function buildEntry (service: object, record: RpcMethodRecord, registryOptions: 
       name,
       index,
       required: !param.hasDefault && !param.isRest && !optional.has(name),
+      destructured: param.name === undefined,
       designType: designTypes[argumentIndex]
     }
     index++
