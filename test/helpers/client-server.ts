@@ -49,7 +49,8 @@ export interface TestServer {
 export async function startServer (t: Teardown, options: Partial<RpcPluginOptions> = {}): Promise<TestServer> {
   const service = new ClientTestService()
   const headers: TestServer['headers'] = []
-  const app = Fastify()
+  // Closing must not wait for a call the client gave up on, nor for kept-alive sockets.
+  const app = Fastify({ forceCloseConnections: true })
   app.addHook('onRequest', async request => { headers.push(request.headers) })
   await app.register(rpcPlugin, { services: [service], ...options })
   await app.listen({ host: '127.0.0.1', port: 0 })
