@@ -56,6 +56,7 @@ export async function postJson (url: string, body: string, options: HttpPostOpti
   if (signal?.aborted === true) {
     throw new RpcTransportError('aborted', `the call to ${url} was aborted before it was sent`, { cause: signal.reason })
   }
+  options.log?.(requestLogEvent(body))
   const controller = new AbortController()
   let timedOut = false
   const timer = timeout > 0
@@ -64,7 +65,7 @@ export async function postJson (url: string, body: string, options: HttpPostOpti
   const forwardAbort = (): void => { controller.abort() }
   signal?.addEventListener('abort', forwardAbort, { once: true })
 
-  options.log?.(requestLogEvent(body))
+  let answer: HttpAnswer
   try {
     const response = await options.fetch(url, {
       method: 'POST',
@@ -73,9 +74,7 @@ export async function postJson (url: string, body: string, options: HttpPostOpti
       signal: controller.signal
     })
     // Reading the body is part of the exchange: the timeout covers it too.
-    const text = await response.text()
-    options.log?.(responseLogEvent(text, response.status, response.statusText))
-    return { status: response.status, statusText: response.statusText, body: text }
+    answer = { status: response.status, statusText: response.statusText, body: await response.text() }
   } catch (error) {
     if (timedOut) {
       throw new RpcTransportError('timeout', `no answer from ${url} within ${timeout} ms`, { cause: error })
@@ -89,4 +88,7 @@ export async function postJson (url: string, body: string, options: HttpPostOpti
     if (timer !== undefined) clearTimeout(timer)
     signal?.removeEventListener('abort', forwardAbort)
   }
+  // Outside the try: an exception in the log hook is the hook's, not a network failure.
+  options.log?.(responseLogEvent(answer.body, answer.status, answer.statusText))
+  return answer
 }

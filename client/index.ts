@@ -5,7 +5,7 @@
 export { RpcClient, DEFAULT_TIMEOUT, type RpcClientOptions, type RpcCallOptions, type RpcHeaders } from './rpc-client'
 export { RpcTransportError, type RpcTransportErrorKind, type RpcTransportErrorDetails } from './transport-error'
 export { RpcBatch, type RpcBatchOutcome, type RpcBatchCallOptions, type RpcBatchSender } from './batch'
-export type { RpcProxy, RpcMethodNames } from './proxy'
+export type { RpcProxy, RpcMethodNames, RpcProxyReservedName } from './proxy'
 export type { RpcFetch, RpcFetchInit, RpcFetchResponse } from './http-post'
 export { consoleLogHook, type RpcLogEvent, type RpcLogHook } from './log'
 export * from '../protocol'

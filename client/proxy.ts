@@ -1,7 +1,10 @@
-/** The names of `T`'s string-named methods. */
-export type RpcMethodNames<T> = {
+/** Names the proxy never turns into calls, so that it is not mistaken for a promise or serialised. */
+export type RpcProxyReservedName = 'then' | 'catch' | 'finally' | 'toJSON' | 'constructor'
+
+/** The names of `T`'s string-named methods, less the reserved ones. */
+export type RpcMethodNames<T> = Exclude<{
   [K in keyof T]-?: K extends string ? (T[K] extends (...args: never[]) => unknown ? K : never) : never
-}[keyof T]
+}[keyof T], RpcProxyReservedName>
 
 /**
  * `T`'s methods as remote calls: same parameters, and a promise of what the
@@ -13,8 +16,7 @@ export type RpcProxy<T> = {
     : never
 }
 
-/** Property reads that must not turn into remote calls. */
-const NOT_METHODS = new Set(['then', 'catch', 'finally', 'toJSON', 'constructor'])
+const RESERVED_NAMES: ReadonlySet<string> = new Set<RpcProxyReservedName>(['then', 'catch', 'finally', 'toJSON', 'constructor'])
 
 /**
  * A proxy whose every property is a function calling the method of that name.
@@ -24,7 +26,7 @@ export function createRpcProxy<T> (request: (method: string, args: unknown[]) =>
   const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>()
   return new Proxy(Object.create(null) as object, {
     get (_target, property) {
-      if (typeof property !== 'string' || NOT_METHODS.has(property)) return undefined
+      if (typeof property !== 'string' || RESERVED_NAMES.has(property)) return undefined
       let method = methods.get(property)
       if (method === undefined) {
         method = async (...args: unknown[]) => await request(property, args)

@@ -26,6 +26,8 @@ assertType<Equal<keyof RpcProxy<GreetingService>, 'ping' | 'hao' | 'hello' | 'Su
 // A method that returns a promise is not wrapped twice.
 assertType<Equal<ReturnType<RpcProxy<Calculator>['Sum']>, Promise<number>>>()
 assertType<Equal<keyof RpcProxy<Calculator>, 'Sum' | 'hello'>>()
+// Reserved names never become calls, so the type leaves them out too.
+assertType<Equal<keyof RpcProxy<{ then: () => void, toJSON: () => string, run: () => void }>, 'run'>>()
 
 /** Never called: these lines only have to fail type checking. */
 function typeErrors (greeting: RpcProxy<GreetingService>, calculator: RpcProxy<Calculator>): void {

@@ -207,3 +207,11 @@ test('what cannot be sent is refused before anything goes out', async t => {
   await t.rejects(client.call('ping', [], { timeout: Number.NaN }), TypeError)
   t.equal(server.headers.length, 0, 'the server received nothing')
 })
+
+test('an exception in the log hook reaches the caller as it is, not as a transport error', async t => {
+  const server = await startServer(t)
+  const failure = new Error('the hook failed')
+  const client = new RpcClient(server.url, { log: event => { if (event.direction === 'response') throw failure } })
+  await t.rejects(client.request('record', 'logged'), failure)
+  t.same(server.service.notified, ['logged'], 'the call itself went through')
+})
