@@ -1,6 +1,6 @@
-import type { JsonRpcId, JsonRpcParams, JsonRpcRequest } from '../protocol/messages'
+import type { JsonRpcId, JsonRpcRequest } from '../protocol/messages'
 import type { RpcError } from '../protocol/rpc-error'
-import { buildRequest, checkId, positionalParams } from './request-message'
+import { buildRequest, checkId, positionalParams, type RpcParams } from './request-message'
 
 /** What became of one entry of a batch, in the order the entries were added. */
 export type RpcBatchOutcome<TResult = unknown> =
@@ -47,7 +47,7 @@ export class RpcBatch<TSendOptions = unknown> {
   }
 
   /** Adds a call with params given as an array or an object. */
-  call (method: string, params?: JsonRpcParams, options: RpcBatchCallOptions = {}): this {
+  call (method: string, params?: RpcParams, options: RpcBatchCallOptions = {}): this {
     this.#checkOpen()
     const id = options.id ?? this.#nextId()
     checkId(id)
@@ -64,7 +64,7 @@ export class RpcBatch<TSendOptions = unknown> {
   }
 
   /** Adds a notification with params given as an array or an object. */
-  notifyWith (method: string, params?: JsonRpcParams): this {
+  notifyWith (method: string, params?: RpcParams): this {
     this.#checkOpen()
     this.#requests.push(buildRequest(method, params))
     return this

@@ -1,6 +1,12 @@
 import type { JsonRpcId, JsonRpcParams, JsonRpcRequest } from '../protocol/messages'
 
 /**
+ * Params as callers hold them: any array (readonly tuples included) or any
+ * object (interfaces included, which `Record<string, unknown>` would refuse).
+ */
+export type RpcParams = readonly unknown[] | object
+
+/**
  * JSON has no `undefined`: trailing undefined arguments are left out, as an
  * omitted optional argument would be, rather than sent as `null`.
  */
@@ -10,7 +16,7 @@ export function positionalParams (args: readonly unknown[]): unknown[] | undefin
   return end === 0 ? undefined : args.slice(0, end)
 }
 
-function checkParams (params: unknown): asserts params is JsonRpcParams | undefined {
+function checkParams (params: unknown): asserts params is RpcParams | undefined {
   if (params !== undefined && (typeof params !== 'object' || params === null)) {
     throw new TypeError(`JSON-RPC params must be an array or an object, got ${params === null ? 'null' : typeof params}`)
   }
@@ -23,11 +29,11 @@ function checkMethod (method: unknown): asserts method is string {
 }
 
 /** A request object in the specification's member order; no `id` makes it a notification. */
-export function buildRequest (method: string, params: JsonRpcParams | undefined, id?: JsonRpcId): JsonRpcRequest {
+export function buildRequest (method: string, params: RpcParams | undefined, id?: JsonRpcId): JsonRpcRequest {
   checkMethod(method)
   checkParams(params)
   const request: JsonRpcRequest = { jsonrpc: '2.0', method }
-  if (params !== undefined) request.params = params
+  if (params !== undefined) request.params = params as JsonRpcParams
   if (id !== undefined) request.id = id
   return request
 }

@@ -1,9 +1,9 @@
-import type { JsonRpcParams, JsonRpcRequest } from '../protocol/messages'
+import type { JsonRpcRequest } from '../protocol/messages'
 import { RpcBatch } from './batch'
 import { postJson, type HttpAnswer, type RpcFetch } from './http-post'
 import { resolveLogHook, type RpcLogHook } from './log'
 import { createRpcProxy, type RpcProxy } from './proxy'
-import { buildRequest, checkId, incrementingIds, positionalParams } from './request-message'
+import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
 import { settleBatch, settleCall, settleNotification } from './responses'
 
 export type RpcHeaders = Record<string, string>
@@ -82,12 +82,12 @@ export class RpcClient {
   }
 
   /** Calls `method` with positional params, as the seed's `request('hello', 'Nancy')`. */
-  async request<TResult = unknown>(method: string, ...args: unknown[]): Promise<TResult> {
+  async request<TResult = unknown> (method: string, ...args: unknown[]): Promise<TResult> {
     return await this.call<TResult>(method, positionalParams(args))
   }
 
   /** Calls `method` with params given as an array (positional) or an object (by name). */
-  async call<TResult = unknown>(method: string, params?: JsonRpcParams, options?: RpcCallOptions): Promise<TResult> {
+  async call<TResult = unknown> (method: string, params?: RpcParams, options?: RpcCallOptions): Promise<TResult> {
     const id = this.#nextId()
     checkId(id)
     const request = buildRequest(method, params, id)
@@ -101,7 +101,7 @@ export class RpcClient {
   }
 
   /** Sends a notification with params given as an array or an object. */
-  async notifyWith (method: string, params?: JsonRpcParams, options?: RpcCallOptions): Promise<void> {
+  async notifyWith (method: string, params?: RpcParams, options?: RpcCallOptions): Promise<void> {
     const answer = await this.#post(buildRequest(method, params), options)
     settleNotification(answer, this.url)
   }
@@ -115,7 +115,7 @@ export class RpcClient {
   }
 
   /** A typed view of a remote service: `client.proxy<GreetingService>().hello('Nancy')`. */
-  proxy<TService extends object>(): RpcProxy<TService> {
+  proxy<TService extends object> (): RpcProxy<TService> {
     return createRpcProxy<TService>(async (method, args) => await this.call(method, positionalParams(args)))
   }
 

@@ -84,3 +84,20 @@ test('awaiting the proxy itself makes no call', async t => {
   t.equal(api.hello, api.hello, 'one function per method name')
   t.equal(server.headers.length, 0, 'nothing was sent')
 })
+
+interface SumParams {
+  a: number
+  b: number
+}
+
+test('call takes readonly tuples and interface-typed objects as params', async t => {
+  const server = await startServer(t)
+  const client = new RpcClient(server.url)
+  const byName: SumParams = { a: 1, b: 2 }
+  t.equal(await client.call<number>('Sum', byName), 3)
+  t.equal(await client.call<number>('Sum', [3, 4] as const), 7)
+  const typed: number = await client.request<number>('Sum', 5, 7)
+  t.equal(typed, 12)
+  // @ts-expect-error params are an array or an object, never a bare number
+  await t.rejects(client.call('Sum', 5), TypeError)
+})
