@@ -1,0 +1,133 @@
+import type { JsonRpcRequest } from '../protocol/messages'
+import { RpcBatch } from './batch'
+import { postJson, type HttpAnswer, type RpcFetch } from './http-post'
+import { resolveLogHook, type RpcLogHook } from './log'
+import { createRpcProxy, type RpcProxy } from './proxy'
+import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
+import { settleBatch, settleCall, settleNotification } from './responses'
+
+export type RpcHeaders = Record<string, string>
+
+export interface RpcClientOptions {
+  /** Milliseconds each call may take, answer body included; 0 for no limit. Default 30000. */
+  timeout?: number
+  /**
+   * Headers sent with every call (an `Authorization` bearer token, say), or a
+   * function giving them, called before each call (to refresh a token).
+   */
+  headers?: RpcHeaders | (() => RpcHeaders | Promise<RpcHeaders>)
+  /** Gives each request's id. Default: 1, 2, 3... for this client. */
+  idGenerator?: () => string | number
+  /** The fetch to use. Default: the global `fetch`. */
+  fetch?: RpcFetch
+  /** `true` prints the seed's `-->` / `<--` lines with `console.log`; a function receives them instead. */
+  log?: boolean | RpcLogHook
+}
+
+/** Options for one call, overriding the client's. */
+export interface RpcCallOptions {
+  timeout?: number
+  /** Aborts the call; it then rejects with an `RpcTransportError` of kind `aborted`. */
+  signal?: AbortSignal
+  /** Added to (and overriding) the client's headers for this call. */
+  headers?: RpcHeaders
+}
+
+export const DEFAULT_TIMEOUT = 30_000
+
+function checkTimeout (timeout: unknown, name: string): number | undefined {
+  if (timeout === undefined) return undefined
+  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
+    throw new TypeError(`${name} must be a finite number of milliseconds, 0 or more, got ${JSON.stringify(timeout) ?? String(timeout)}`)
+  }
+  return timeout
+}
+
+/** Header names are case-insensitive: lower-casing them lets later sources override earlier ones. */
+function mergeHeaders (target: RpcHeaders, source: RpcHeaders | undefined): RpcHeaders {
+  if (source !== undefined) {
+    for (const [name, value] of Object.entries(source)) target[name.toLowerCase()] = value
+  }
+  return target
+}
+
+function globalFetch (): RpcFetch {
+  if (typeof globalThis.fetch !== 'function') {
+    throw new TypeError('RpcClient needs a fetch implementation: this runtime has no global fetch, pass `fetch` in the options')
+  }
+  // Called through a wrapper: some browsers reject a fetch not called on the global object.
+  return async (url, init) => await globalThis.fetch(url, init)
+}
+
+/**
+ * A JSON-RPC 2.0 client over HTTP. Error responses reject with `RpcError`
+ * (whatever the HTTP status); failures to get a response reject with
+ * `RpcTransportError`.
+ */
+export class RpcClient {
+  readonly url: string
+  readonly #timeout: number
+  readonly #headers: RpcClientOptions['headers']
+  readonly #nextId: () => string | number
+  readonly #fetch: RpcFetch
+  readonly #log: RpcLogHook | undefined
+
+  constructor (url: string | URL, options: RpcClientOptions = {}) {
+    this.url = String(url)
+    this.#timeout = checkTimeout(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT
+    this.#headers = options.headers
+    this.#nextId = options.idGenerator ?? incrementingIds()
+    this.#fetch = options.fetch ?? globalFetch()
+    this.#log = resolveLogHook(options.log)
+  }
+
+  /** Calls `method` with positional params, as the seed's `request('hello', 'Nancy')`. */
+  async request<TResult = unknown> (method: string, ...args: unknown[]): Promise<TResult> {
+    return await this.call<TResult>(method, positionalParams(args))
+  }
+
+  /** Calls `method` with params given as an array (positional) or an object (by name). */
+  async call<TResult = unknown> (method: string, params?: RpcParams, options?: RpcCallOptions): Promise<TResult> {
+    const id = this.#nextId()
+    checkId(id)
+    const request = buildRequest(method, params, id)
+    const answer = await this.#post(request, options)
+    return settleCall(answer, this.url, id) as TResult
+  }
+
+  /** Sends a notification with positional params; resolves once the server has accepted it. */
+  async notify (method: string, ...args: unknown[]): Promise<void> {
+    await this.notifyWith(method, positionalParams(args))
+  }
+
+  /** Sends a notification with params given as an array or an object. */
+  async notifyWith (method: string, params?: RpcParams, options?: RpcCallOptions): Promise<void> {
+    const answer = await this.#post(buildRequest(method, params), options)
+    settleNotification(answer, this.url)
+  }
+
+  /** Starts a batch: add calls and notifications, then `send()` them in one HTTP request. */
+  batch (): RpcBatch<RpcCallOptions> {
+    return new RpcBatch<RpcCallOptions>(this.#nextId, async (requests, ids, options) => {
+      const answer = await this.#post(requests, options)
+      return settleBatch(answer, this.url, ids)
+    })
+  }
+
+  /** A typed view of a remote service: `client.proxy<GreetingService>().hello('Nancy')`. */
+  proxy<TService extends object> (): RpcProxy<TService> {
+    return createRpcProxy<TService>(async (method, args) => await this.call(method, positionalParams(args)))
+  }
+
+  async #post (message: JsonRpcRequest | readonly JsonRpcRequest[], options: RpcCallOptions = {}): Promise<HttpAnswer> {
+    const clientHeaders = typeof this.#headers === 'function' ? await this.#headers() : this.#headers
+    const headers = mergeHeaders(mergeHeaders({ 'content-type': 'application/json', accept: 'application/json' }, clientHeaders), options.headers)
+    return await postJson(this.url, JSON.stringify(message), {
+      fetch: this.#fetch,
+      headers,
+      timeout: checkTimeout(options.timeout, 'the call\'s timeout') ?? this.#timeout,
+      signal: options.signal,
+      log: this.#log
+    })
+  }
+}
