@@ -1,11 +1,8 @@
 import cluster, { type Worker } from 'node:cluster'
 import type { DemoConfig } from './config'
 
-/** How many unexpected worker deaths within the window are replaced before the primary stops replacing them. */
-export interface RestartPolicy {
-  maxRestarts: number
-  windowMs: number
-}
+/** Unexpected worker deaths within this window count against `workerRestartLimit`. */
+const RESTART_WINDOW_MS = 60_000
 
 /** Worker processes may get this long beyond their own grace period before the primary kills them. */
 const KILL_MARGIN_MS = 2_000
@@ -21,7 +18,7 @@ function log (level: 30 | 40 | 50, msg: string, fields: Record<string, unknown> 
  * allows: a crash loop would only spin), and on SIGTERM/SIGINT asks every
  * worker to drain and exits 0 once all have exited cleanly.
  */
-export function runPrimary (config: DemoConfig, policy: RestartPolicy = { maxRestarts: Math.max(5, 3 * config.workers), windowMs: 60_000 }): void {
+export function runPrimary (config: DemoConfig): void {
   const live = new Set<Worker>()
   const restarts: number[] = []
   let stopping = false
@@ -36,8 +33,8 @@ export function runPrimary (config: DemoConfig, policy: RestartPolicy = { maxRes
   }
 
   function allowedToRestart (now: number): boolean {
-    while (restarts.length > 0 && restarts[0] <= now - policy.windowMs) restarts.shift()
-    if (restarts.length >= policy.maxRestarts) return false
+    while (restarts.length > 0 && restarts[0] <= now - RESTART_WINDOW_MS) restarts.shift()
+    if (restarts.length >= config.workerRestartLimit) return false
     restarts.push(now)
     return true
   }
@@ -57,7 +54,7 @@ export function runPrimary (config: DemoConfig, policy: RestartPolicy = { maxRes
       fork()
       return
     }
-    log(50, 'workers are dying too fast: not replacing this one', { ...policy, workersLeft: live.size })
+    log(50, 'workers are dying too fast: not replacing this one', { workerRestartLimit: config.workerRestartLimit, windowMs: RESTART_WINDOW_MS, workersLeft: live.size })
     if (live.size === 0) process.exit(1)
   })
 

@@ -14,7 +14,7 @@ import { HOSTILE_METHODS } from './fixtures/hostile-service'
  */
 
 const PROTOTYPE_KEYS = Object.getOwnPropertyNames(Object.prototype).sort().join(',')
-const RUNS = 200
+const RUNS = 150
 
 const hostileKeys = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '\\u005f_proto__')
 const methodNames = fc.oneof(
