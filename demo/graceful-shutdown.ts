@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 
 export interface ShutdownOptions {
+  /** How long in-flight requests get before the process exits 1 regardless. */
   graceMs: number
-  /** Called with the exit code once the server is closed or the grace period ran out. */
-  exit?: (code: number) => void
 }
 
 /**
@@ -13,12 +12,11 @@ export interface ShutdownOptions {
  * sockets are dropped (forceCloseConnections 'idle'), requests arriving on open
  * sockets get 503 (return503OnClosing), and it resolves when the last
  * connection is gone; responses sent while draining carry `Connection: close`
- * so that happens as soon as the in-flight ones are answered. A second signal changes nothing: the grace
- * period already bounds the wait, and a cluster primary forwards signals its
- * workers may also receive from the terminal.
+ * so that happens as soon as the in-flight ones are answered. A second signal
+ * changes nothing: the grace period already bounds the wait, and a cluster
+ * primary forwards signals its workers may also get from the terminal.
  */
-export function closeOnSignals (app: FastifyInstance, options: ShutdownOptions): (reason: string) => Promise<void> {
-  const exit = options.exit ?? ((code: number) => process.exit(code))
+export function closeOnSignals (app: FastifyInstance, options: ShutdownOptions): void {
   let closing: Promise<void> | undefined
 
   // close() only drops keep-alive sockets that are idle when it starts; one
@@ -30,12 +28,12 @@ export function closeOnSignals (app: FastifyInstance, options: ShutdownOptions):
     done(null, payload)
   })
 
-  function shutdown (reason: string): Promise<void> {
-    if (closing !== undefined) return closing
+  function shutdown (reason: string): void {
+    if (closing !== undefined) return
     app.log.info({ reason, graceMs: options.graceMs }, 'shutting down: no new connections, draining in-flight requests')
     const timer = setTimeout(() => {
       app.log.error({ graceMs: options.graceMs }, 'shutdown grace period expired with requests still in flight')
-      exit(1)
+      process.exit(1)
     }, options.graceMs)
     // Backstop for responses already on the wire when the signal came, without the header.
     const sweep = setInterval(() => { app.server.closeIdleConnections() }, 100)
@@ -44,19 +42,17 @@ export function closeOnSignals (app: FastifyInstance, options: ShutdownOptions):
         clearTimeout(timer)
         clearInterval(sweep)
         app.log.info('server closed')
-        exit(0)
+        process.exit(0)
       },
       (error: unknown) => {
         clearTimeout(timer)
         clearInterval(sweep)
         app.log.error({ err: error }, 'server close failed')
-        exit(1)
+        process.exit(1)
       }
     )
-    return closing
   }
 
-  process.on('SIGTERM', () => { void shutdown('SIGTERM') })
-  process.on('SIGINT', () => { void shutdown('SIGINT') })
-  return shutdown
+  process.on('SIGTERM', () => { shutdown('SIGTERM') })
+  process.on('SIGINT', () => { shutdown('SIGINT') })
 }
