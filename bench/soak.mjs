@@ -154,7 +154,13 @@ async function main () {
   const start = probe ? await probeMemory(server.child) : undefined
   if (warmupS > 0) await drive(url, warmupS)
   const warm = probe ? await probeMemory(server.child) : undefined
+  // A reading every 10 s shows whether RSS levels off or keeps climbing.
+  const timeline = []
+  const sampler = probe
+    ? setInterval(() => { probeMemory(server.child).then(m => timeline.push(`${mb(m.rss)} / ${mb(m.heapUsed)}`), () => {}) }, 10_000)
+    : undefined
   const result = await drive(url, durationS - warmupS)
+  clearInterval(sampler)
   const end = probe ? await probeMemory(server.child) : undefined
 
   server.child.kill('SIGTERM')
@@ -172,8 +178,9 @@ async function main () {
     resets: result.resets,
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     memory: probe
-      ? Object.fromEntries(['rss', 'heapUsed'].map(key => [key, { start: mb(start[key]), afterWarmup: mb(warm[key]), end: mb(end[key]), growthAfterWarmup: mb(end[key] - warm[key]) }]))
+      ? Object.fromEntries(['rss', 'heapTotal', 'newSpace', 'heapUsed', 'external'].map(key => [key, { start: mb(start[key]), afterWarmup: mb(warm[key]), end: mb(end[key]), growthAfterWarmup: mb(end[key] - warm[key]) }]))
       : 'not probed in cluster mode',
+    memoryEvery10sRssHeap: probe ? timeline : undefined,
     serverExit: exit
   }
   console.log(JSON.stringify(report, null, 2))
