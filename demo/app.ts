@@ -2,10 +2,14 @@ import 'reflect-metadata'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { rpcPlugin } from '../plugin'
 import { GreetingService, TickerService } from '../services'
+import { DemoOpsService } from '../services/demo-ops-service'
 
-/** The demo server: the seed's services on POST /rpc, and over WebSocket on GET /rpc with a ticker to subscribe to. */
+/**
+ * The demo server: the seed's services and the demo-only operations on
+ * POST /rpc, and over WebSocket on GET /rpc with a ticker to subscribe to.
+ */
 export async function buildDemoApp (serverOptions: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(serverOptions)
-  await app.register(rpcPlugin, { services: [new GreetingService(), new TickerService()], websocket: true })
+  await app.register(rpcPlugin, { services: [new GreetingService(), new DemoOpsService(), new TickerService()], websocket: true })
   return app
 }

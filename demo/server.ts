@@ -1,12 +1,13 @@
-import { buildDemoApp } from './app'
+import cluster from 'node:cluster'
+import { runPrimary } from './cluster'
+import { readDemoConfig } from './config'
+import { serve } from './serve'
 
-const host = process.env.HOST ?? '127.0.0.1'
-const port = Number(process.env.PORT ?? 3000)
-const level = process.env.LOG_LEVEL ?? 'info'
-
+/** `npm start`: one server process, or with WORKERS=N a cluster of N workers sharing the port. */
 async function main (): Promise<void> {
-  const app = await buildDemoApp({ logger: { level } })
-  await app.listen({ host, port })
+  const config = readDemoConfig()
+  if (config.workers > 0 && cluster.isPrimary) runPrimary(config)
+  else await serve(config)
 }
 
 main().catch((error: unknown) => {

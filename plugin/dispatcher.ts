@@ -96,21 +96,41 @@ function insertContext (args: unknown[], index: number, callContext: unknown): u
   return withContext
 }
 
+/** `instanceof` that answers false for a value whose prototype cannot be read (a Proxy with a throwing trap). */
+function isRpcError (value: unknown): value is RpcError {
+  try {
+    return value instanceof RpcError
+  } catch {
+    return false
+  }
+}
+
+/** Logs a failed call; a thrown value that breaks the logger's serializer is left out rather than escaping. */
+function logFailure (context: DispatchContext, error: unknown, fields: { rpcMethod: string, rpcId: JsonRpcId }, msg: string): void {
+  try {
+    context.log.error({ err: error, ...fields }, msg)
+  } catch {
+    try {
+      context.log.error({ err: 'a thrown value that cannot be inspected', ...fields }, msg)
+    } catch {}
+  }
+}
+
 export function createDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
   const parseBody = createJsonBodyParser(options.jsonBody)
   const { maxBatchSize, batchConcurrency } = options
 
   /** An RpcError is the method's answer; anything else is a bug, logged and hidden. */
   function errorOutcome (error: unknown, entry: RpcMethodEntry, id: JsonRpcId, context: DispatchContext): CallOutcome {
-    if (error instanceof RpcError) {
+    if (isRpcError(error)) {
       try {
         return { json: errorJson(error.toJSON(), id), errorCode: error.code }
       } catch (encodingError) {
-        context.log.error({ err: encodingError, rpcMethod: entry.name, rpcId: id }, 'RPC error data could not be encoded as JSON')
+        logFailure(context, encodingError, { rpcMethod: entry.name, rpcId: id }, 'RPC error data could not be encoded as JSON')
         return failure(error.code, id, undefined, error.message)
       }
     }
-    context.log.error({ err: error, rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} failed`)
+    logFailure(context, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} failed`)
     return failure(INTERNAL_ERROR, id)
   }
 
@@ -148,7 +168,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     try {
       return { json: successJson(stringifyResult(result), id), errorCode: 0 }
     } catch (error) {
-      context.log.error({ err: error, rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} returned a result that cannot be encoded as JSON`)
+      logFailure(context, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} returned a result that cannot be encoded as JSON`)
       return failure(INTERNAL_ERROR, id)
     }
   }
@@ -160,7 +180,8 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     const request = message as Record<string, unknown>
     const isNotification = !hasOwn(request, 'id')
     const id = request.id
-    if (!isNotification && id !== null && typeof id !== 'string' && typeof id !== 'number') {
+    // 1e400 parses to Infinity, which has no JSON spelling to echo back.
+    if (!isNotification && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
       return failure(INVALID_REQUEST, null, '"id" must be a string, a number or null')
     }
     const replyId = isNotification ? null : id as JsonRpcId
