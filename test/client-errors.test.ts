@@ -101,6 +101,18 @@ test('a body that is not JSON, or not JSON-RPC, is a transport error saying so',
   await transportFailure(t, new RpcClient(raw.url).request('ping'), 'invalid-response', 'no body for a call')
 })
 
+test('a notification is accepted on any 2xx, whatever body comes with it', async t => {
+  let answer = { status: 200, body: 'OK', contentType: 'text/plain' }
+  const raw = await startRawServer(t, () => answer)
+  const client = new RpcClient(raw.url)
+  t.equal(await client.notify('ping'), undefined, '200 with a text body')
+  answer = { status: 202, body: '', contentType: 'text/plain' }
+  t.equal(await client.notify('ping'), undefined, '202 without a body')
+  answer = { status: 200, body: '{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request"},"id":null}', contentType: 'application/json' }
+  await t.rejects(client.notify('ping'), { constructor: RpcError, code: -32600 }, 'but an error body is a refusal')
+  t.same(raw.bodies, Array(3).fill('{"jsonrpc":"2.0","method":"ping"}'))
+})
+
 test('an error response with a null id is the server refusing the request: an RpcError', async t => {
   const raw = await startRawServer(t, () => ({ status: 415, body: '{"jsonrpc":"2.0","error":{"code":-32600,"message":"Invalid Request","data":"unsupported"},"id":null}' }))
   const error = await new RpcClient(raw.url).request('ping').catch((e: unknown) => e)
