@@ -2,11 +2,15 @@ import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { test } from 'tap'
+import tap, { test } from 'tap'
 import { buildDemoApp } from '../demo/app'
 import { closedPortUrl, startServer } from './helpers/client-server'
 
 const command = join(__dirname, '..', 'dist', 'bin', 'fastify-jsonrpc.js')
+
+// Nine Node processes, each slowed by tap's coverage hooks, on a shared machine:
+// more than the default 60 s per file may be needed, but the run stays bounded.
+tap.setTimeout(180_000)
 
 interface Run {
   code: number | null
@@ -17,7 +21,7 @@ interface Run {
 /** Runs the built command (`npm test` builds first) in its own process, as a user would. */
 async function cli (...args: string[]): Promise<Run> {
   return await new Promise(resolve => {
-    execFile(process.execPath, [command, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [command, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
       resolve({ code, stdout, stderr })
     })

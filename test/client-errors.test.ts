@@ -16,7 +16,8 @@ test('a call that outlives the timeout rejects with kind timeout', async t => {
   const error = await transportFailure(t, client.request('sleep', 1000), 'timeout')
   t.match(error?.message, /within 100 ms/)
   t.equal(error?.name, 'RpcTransportError')
-  t.equal(await client.request('sleep', 1), 'slept 1', 'a fast call fits in the same timeout')
+  // Not a timing assertion: a generous limit, only to show the client still works after a timeout.
+  t.equal(await client.call('sleep', [1], { timeout: 10_000 }), 'slept 1', 'the client is usable after a timeout')
 })
 
 test('a call\'s own timeout overrides the client\'s', async t => {
