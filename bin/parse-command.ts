@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { JsonRpcParams } from '../protocol/messages'
-import { DEFAULT_TIMEOUT } from '../client'
+import { DEFAULT_CLIENT_TIMEOUT } from '../client'
 
 export const USAGE = `Usage: fastify-jsonrpc call URL METHOD [ARG...] [options]
        fastify-jsonrpc call URL --batch FILE [options]
@@ -24,7 +24,7 @@ Options:
                           reads standard input); a request with an "id" is a
                           call, one without is a notification
   --id ID               The request's id (default 1); a number when ID is one
-  --timeout MS          Give up after MS milliseconds (default ${DEFAULT_TIMEOUT}; 0: never)
+  --timeout MS          Give up after MS milliseconds (default ${DEFAULT_CLIENT_TIMEOUT}; 0: never)
   -H, --header 'NAME: VALUE'
                         Send an HTTP header, e.g. 'Authorization: Bearer t0k3n'
                           (repeatable)
@@ -89,7 +89,7 @@ function parseHeaders (lines: readonly string[]): Record<string, string> {
 }
 
 function parseTimeout (text: string | undefined): number {
-  if (text === undefined) return DEFAULT_TIMEOUT
+  if (text === undefined) return DEFAULT_CLIENT_TIMEOUT
   const timeout = Number(text)
   if (text.trim() === '' || !Number.isFinite(timeout) || timeout < 0) {
     throw new UsageError(`--timeout takes a number of milliseconds, 0 or more; got ${JSON.stringify(text)}`)

@@ -2,7 +2,7 @@
  * The client's public API: `fastify-jsonrpc/client`. It loads nothing from
  * the server side and no Node-only module, so it also runs in browsers.
  */
-export { RpcClient, DEFAULT_TIMEOUT, type RpcClientOptions, type RpcCallOptions, type RpcHeaders } from './rpc-client'
+export { RpcClient, DEFAULT_CLIENT_TIMEOUT, type RpcClientOptions, type RpcCallOptions, type RpcHeaders } from './rpc-client'
 export type { RpcParams } from './request-message'
 export { RpcTransportError, type RpcTransportErrorKind, type RpcTransportErrorDetails } from './transport-error'
 export { RpcBatch, type RpcBatchOutcome, type RpcBatchCallOptions, type RpcBatchSender } from './batch'

@@ -33,7 +33,7 @@ export interface RpcCallOptions {
   headers?: RpcHeaders
 }
 
-export const DEFAULT_TIMEOUT = 30_000
+export const DEFAULT_CLIENT_TIMEOUT = 30_000
 
 function checkTimeout (timeout: unknown, name: string): number | undefined {
   if (timeout === undefined) return undefined
@@ -74,7 +74,7 @@ export class RpcClient {
 
   constructor (url: string | URL, options: RpcClientOptions = {}) {
     this.url = String(url)
-    this.#timeout = checkTimeout(options.timeout, 'timeout') ?? DEFAULT_TIMEOUT
+    this.#timeout = checkTimeout(options.timeout, 'timeout') ?? DEFAULT_CLIENT_TIMEOUT
     this.#headers = options.headers
     this.#nextId = options.idGenerator ?? incrementingIds()
     this.#fetch = options.fetch ?? globalFetch()

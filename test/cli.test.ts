@@ -2,11 +2,16 @@ import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { test } from 'tap'
+import tap, { test } from 'tap'
 import { buildDemoApp } from '../demo/app'
 import { closedPortUrl, startServer } from './helpers/client-server'
+import { lines, parseLine, SEED } from './helpers/seed-lines'
 
 const command = join(__dirname, '..', 'dist', 'bin', 'fastify-jsonrpc.js')
+
+// Nine Node processes, each slowed by tap's coverage hooks, on a shared machine:
+// more than the default 60 s per file may be needed, but the run stays bounded.
+tap.setTimeout(180_000)
 
 interface Run {
   code: number | null
@@ -17,35 +22,13 @@ interface Run {
 /** Runs the built command (`npm test` builds first) in its own process, as a user would. */
 async function cli (...args: string[]): Promise<Run> {
   return await new Promise(resolve => {
-    execFile(process.execPath, [command, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [command, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
       resolve({ code, stdout, stderr })
     })
   })
 }
 
-function lines (text: string): string[] {
-  return text.split('\n').filter(line => line !== '')
-}
-
-/** `--> {json}` or `<-- {json} (STATUS REASON)`, split into its parts. */
-function parseLine (line: string | undefined): { arrow: string, json: unknown, status: string | undefined } {
-  const match = /^(-->|<--) (\{.*\}|\[.*\])(?: \((\d{3} [A-Za-z ]+)\))?$/.exec(line ?? '')
-  if (match === null) return { arrow: '', json: undefined, status: undefined }
-  return { arrow: match[1] as string, json: JSON.parse(match[2] as string), status: match[3] }
-}
-
-/** The seed's transcript, its lines verbatim: what `call` must reproduce against the demo server. */
-const SEED = `--> {"id": 1, "jsonrpc": "2.0", "method": "ping"}
-<-- {"jsonrpc": "2.0", "result": "ping", "id": 1} (200 OK)
---> {"id": 2, "jsonrpc": "2.0", "method": "hao"}
-<-- {"jsonrpc": "2.0", "result": "hao", "id": 2} (200 OK)
---> {"params": ["Nancy"], "id": 3, "jsonrpc": "2.0", "method": "hello"}
-<-- {"jsonrpc": "2.0", "result": "Hello, Nancy", "id": 3} (200 OK)
---> {"params": [5, 7], "id": 4, "jsonrpc": "2.0", "method": "Sum"}
-<-- {"jsonrpc": "2.0", "result": 12, "id": 4} (200 OK)
---> {"id": 5, "jsonrpc": "2.0", "method": "lid"}
-<-- {"jsonrpc": "2.0", "error": {"code": -32601, "message": "Method not found"}, "id": 5} (404 Not Found)`
 
 test('call reproduces the seed\'s five-call transcript against the demo server', async t => {
   const app = await buildDemoApp({ forceCloseConnections: true })

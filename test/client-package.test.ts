@@ -23,7 +23,7 @@ function serverSide (loaded: readonly string[]): string[] {
 
 /** Loads the built package by its name (a package may import itself) in a fresh Node process. */
 async function probe (args: string[]): Promise<{ exports: string[], loaded: string[] }> {
-  const { stdout } = await run(process.execPath, args, { cwd: packageRoot, env: cleanEnv, timeout: 10_000 })
+  const { stdout } = await run(process.execPath, args, { cwd: packageRoot, env: cleanEnv, timeout: 30_000 })
   return JSON.parse(stdout) as { exports: string[], loaded: string[] }
 }
 

@@ -1,6 +1,9 @@
+import type { AddressInfo } from 'node:net'
 import { test } from 'tap'
 import { RpcClient, RpcError, type RpcLogEvent } from '../client'
+import { buildDemoApp } from '../demo/app'
 import { startServer } from './helpers/client-server'
+import { lines, parseLine, SEED } from './helpers/seed-lines'
 
 function recorder (): { events: RpcLogEvent[], sent: () => unknown[] } {
   const events: RpcLogEvent[] = []
@@ -9,6 +12,31 @@ function recorder (): { events: RpcLogEvent[], sent: () => unknown[] } {
     sent: () => events.filter(event => event.direction === 'request').map(event => JSON.parse(event.body) as unknown)
   }
 }
+
+test('one client making the seed\'s five calls logs the seed\'s transcript (ids 1 to 5)', async t => {
+  const app = await buildDemoApp({ forceCloseConnections: true })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => await app.close())
+  const { port } = app.server.address() as AddressInfo
+  const printed: string[] = []
+  const client = new RpcClient(`http://127.0.0.1:${port}/rpc`, { log: event => printed.push(event.line) })
+
+  t.equal(await client.request('ping'), 'ping')
+  t.equal(await client.request('hao'), 'hao')
+  t.equal(await client.request('hello', 'Nancy'), 'Hello, Nancy')
+  t.equal(await client.request('Sum', 5, 7), 12)
+  const error = await client.request('lid').catch((e: unknown) => e)
+  t.ok(error instanceof RpcError, 'lid rejects with RpcError, as the seed raised ReceivedErrorResponse')
+  t.match(error, { code: -32601, message: 'Method not found' })
+
+  const seed = lines(SEED)
+  t.equal(printed.length, seed.length)
+  for (const [index, seedLine] of seed.entries()) {
+    const ours = parseLine(printed[index])
+    const theirs = parseLine(seedLine)
+    t.same([ours.arrow, ours.json, ours.status], [theirs.arrow, theirs.json, theirs.status], `line ${index + 1}`)
+  }
+})
 
 test('request sends positional params like the seed and resolves to the result', async t => {
   const server = await startServer(t)
