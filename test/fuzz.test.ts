@@ -85,7 +85,30 @@ const corruptedText = fc.tuple(fc.oneof(callText, requestText, batchText), fc.na
 
 const contentTypes = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'application/json-rpc', 'application/jsonrequest', 'text/plain', 'application/x-www-form-urlencoded')
 
-async function checkEndpoint (t: Test, name: string, payloads: fc.Arbitrary<string | Uint8Array>, withContentType = false, serverOptions: FastifyServerOptions = {}): Promise<void> {
+const POISONED_BODY = 'the body holds a forbidden "__proto__" or "constructor.prototype" key'
+
+/**
+ * For a call that passes the envelope checks: a request is answered with its
+ * own id, a notification with 204; unless the whole body was refused as
+ * poisoned, which happens before anything in it is trusted.
+ */
+function correlationProblems (payload: string, statusCode: number, body: string): string[] {
+  const answer = statusCode === 204 ? undefined : JSON.parse(body) as { id?: unknown, error?: { data?: unknown } }
+  if (answer?.error?.data === POISONED_BODY && answer.id === null) return []
+  const request = JSON.parse(payload) as { id?: unknown }
+  if (!('id' in request)) return statusCode === 204 ? [] : [`a notification got ${statusCode}`]
+  const answerId = answer?.id
+  return answerId === request.id ? [] : [`answered id ${JSON.stringify(answerId)} for request id ${JSON.stringify(request.id)}`]
+}
+
+interface CheckOptions {
+  withContentType?: boolean
+  serverOptions?: FastifyServerOptions
+  correlate?: boolean
+}
+
+async function checkEndpoint (t: Test, name: string, payloads: fc.Arbitrary<string | Uint8Array>, options: CheckOptions = {}): Promise<void> {
+  const { withContentType = false, serverOptions = {}, correlate = false } = options
   const { app } = await buildHostileApp(serverOptions)
   t.teardown(() => app.close())
   await fc.assert(
@@ -97,6 +120,7 @@ async function checkEndpoint (t: Test, name: string, payloads: fc.Arbitrary<stri
         payload: typeof payload === 'string' ? payload : Buffer.from(payload)
       })
       const problems = answerProblems(reply)
+      if (problems.length === 0 && correlate && typeof payload === 'string') problems.push(...correlationProblems(payload, reply.statusCode, reply.body))
       if (problems.length > 0) throw new Error(`${problems.join('; ')} (status ${reply.statusCode})`)
       if (Object.getOwnPropertyNames(Object.prototype).sort().join(',') !== PROTOTYPE_KEYS) throw new Error('Object.prototype was polluted')
     }),
@@ -115,12 +139,12 @@ test('arbitrary request-shaped objects get well-formed answers', async t => {
   await checkEndpoint(t, 'requests', requestText)
 })
 
-test('calls of every method with arbitrary params get well-formed answers', async t => {
-  await checkEndpoint(t, 'calls', callText)
+test('calls of every method with arbitrary params get well-formed answers carrying their own id', async t => {
+  await checkEndpoint(t, 'calls', callText, { correlate: true })
 })
 
 test('request-shaped objects under onProtoPoisoning "remove" never pollute, even through a naive merge', async t => {
-  await checkEndpoint(t, 'remove', fc.oneof(callText, requestText), false, { onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' })
+  await checkEndpoint(t, 'remove', fc.oneof(callText, requestText), { serverOptions: { onProtoPoisoning: 'remove', onConstructorPoisoning: 'remove' } })
 })
 
 test('batches mixing requests and junk get well-formed answers', async t => {
@@ -132,5 +156,5 @@ test('truncated and corrupted JSON gets well-formed answers', async t => {
 })
 
 test('random bytes under any content type get well-formed answers', async t => {
-  await checkEndpoint(t, 'bytes', fc.oneof(fc.uint8Array({ maxLength: 256 }), fc.string({ unit: 'binary', maxLength: 64 })), true)
+  await checkEndpoint(t, 'bytes', fc.oneof(fc.uint8Array({ maxLength: 256 }), fc.string({ unit: 'binary', maxLength: 64 })), { withContentType: true })
 })

@@ -68,3 +68,25 @@ test('with debug off the plugin never calls log.debug, so no entry is even built
   t.equal(reply.statusCode, 200)
   t.equal(debugCalls, 0)
 })
+
+test('regression: a logger that throws while logging a call does not leak its message to the client', async t => {
+  const logger: FastifyBaseLogger = {
+    level: 'debug',
+    isLevelEnabled: () => true,
+    debug: () => { throw new Error('SECRET log transport failure') },
+    trace: () => {},
+    info: () => {},
+    warn: () => {},
+    error: () => {},
+    fatal: () => {},
+    silent: () => {},
+    child: () => logger
+  } as unknown as FastifyBaseLogger
+  const app = Fastify({ loggerInstance: logger })
+  await app.register(rpcPlugin, { services: [new GreetingService()] })
+  t.teardown(() => app.close())
+  const reply = await app.inject({ method: 'POST', url: '/rpc', headers: { 'content-type': 'application/json' }, payload: '{"jsonrpc":"2.0","method":"ping","id":1}' })
+  t.notMatch(reply.body, /SECRET/, 'the logger\'s error message stays on the server')
+  t.equal(reply.statusCode, 500)
+  t.same(reply.json(), { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: null })
+})
