@@ -8,5 +8,6 @@ export { RpcTransportError, type RpcTransportErrorKind, type RpcTransportErrorDe
 export { RpcBatch, type RpcBatchOutcome, type RpcBatchCallOptions, type RpcBatchSender } from './batch'
 export type { RpcProxy, RpcMethodNames, RpcProxyReservedName } from './proxy'
 export type { RpcFetch, RpcFetchInit, RpcFetchResponse } from './http-post'
+export type { RpcWebSocket, RpcWebSocketConstructor, RpcSocketEvent, RpcServerNotification, RpcNotificationHandler } from './websocket-link'
 export { consoleLogHook, type RpcLogEvent, type RpcLogHook } from './log'
 export * from '../protocol'

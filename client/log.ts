@@ -16,6 +16,13 @@ export type RpcLogEvent =
     /** `<-- {body} (STATUS REASON)` */
     line: string
   }
+  | {
+    /** A message received on a WebSocket: a response, or a notification the server pushed. */
+    direction: 'message'
+    body: string
+    /** `<-- {body}` */
+    line: string
+  }
 
 /** Receives every request sent and every response received. */
 export type RpcLogHook = (event: RpcLogEvent) => void
@@ -54,6 +61,10 @@ export function responseLogEvent (body: string, status: number, statusText: stri
   const statusPart = reason === '' ? String(status) : `${status} ${reason}`
   const line = body === '' ? `<-- (${statusPart})` : `<-- ${body} (${statusPart})`
   return { direction: 'response', body, status, statusText: reason, line }
+}
+
+export function socketMessageLogEvent (body: string): RpcLogEvent {
+  return { direction: 'message', body, line: `<-- ${body}` }
 }
 
 /** The hook behind `log: true`: the seed's lines on the console. */

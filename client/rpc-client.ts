@@ -5,6 +5,7 @@ import { resolveLogHook, type RpcLogHook } from './log'
 import { createRpcProxy, type RpcProxy } from './proxy'
 import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
 import { settleBatch, settleCall, settleNotification } from './responses'
+import { WebSocketLink, type RpcNotificationHandler, type RpcServerNotification, type RpcWebSocketConstructor } from './websocket-link'
 
 export type RpcHeaders = Record<string, string>
 
@@ -22,6 +23,12 @@ export interface RpcClientOptions {
   fetch?: RpcFetch
   /** `true` prints the seed's `-->` / `<--` lines with `console.log`; a function receives them instead. */
   log?: boolean | RpcLogHook
+  /**
+   * For `ws:` and `wss:` URLs: the WebSocket class to connect with. Default:
+   * the global `WebSocket` (browsers, Node 22+); on Node 20 pass the `ws`
+   * package's. Over WebSocket, `headers` and `fetch` are not used.
+   */
+  WebSocket?: RpcWebSocketConstructor
 }
 
 /** Options for one call, overriding the client's. */
@@ -59,9 +66,19 @@ function globalFetch (): RpcFetch {
   return async (url, init) => await globalThis.fetch(url, init)
 }
 
+function globalWebSocket (): RpcWebSocketConstructor {
+  const WebSocket = (globalThis as { WebSocket?: RpcWebSocketConstructor }).WebSocket
+  if (typeof WebSocket !== 'function') {
+    throw new TypeError('RpcClient needs a WebSocket class for ws: URLs: this runtime has none, pass `WebSocket` in the options (on Node 20: the ws package)')
+  }
+  return WebSocket
+}
+
+const unusedFetch: RpcFetch = async () => { throw new Error('fetch is not used over WebSocket') }
+
 /**
- * A JSON-RPC 2.0 client over HTTP. Error responses reject with `RpcError`
- * (whatever the HTTP status); failures to get a response reject with
+ * A JSON-RPC 2.0 client over HTTP, or over WebSocket for `ws:` / `wss:`
+ * URLs. Error responses reject with `RpcError` (whatever the HTTP status); failures to get a response reject with
  * `RpcTransportError`.
  */
 export class RpcClient {
@@ -71,14 +88,54 @@ export class RpcClient {
   readonly #nextId: () => string | number
   readonly #fetch: RpcFetch
   readonly #log: RpcLogHook | undefined
+  readonly #link: WebSocketLink | undefined
+  readonly #notificationHandlers = new Map<string, Set<RpcNotificationHandler>>()
 
   constructor (url: string | URL, options: RpcClientOptions = {}) {
     this.url = String(url)
     this.#timeout = checkTimeout(options.timeout, 'timeout') ?? DEFAULT_CLIENT_TIMEOUT
     this.#headers = options.headers
     this.#nextId = options.idGenerator ?? incrementingIds()
-    this.#fetch = options.fetch ?? globalFetch()
     this.#log = resolveLogHook(options.log)
+    if (/^wss?:/i.test(this.url)) {
+      this.#fetch = unusedFetch
+      this.#link = new WebSocketLink(this.url, options.WebSocket ?? globalWebSocket(), this.#log, notification => { this.#deliver(notification) })
+    } else {
+      this.#fetch = options.fetch ?? globalFetch()
+    }
+  }
+
+  /**
+   * Runs `handler` for each notification the server pushes with this method
+   * name (`'*'` for every one). Over HTTP the server cannot push, so it never
+   * runs. Returns a function that removes the handler.
+   */
+  onNotification (method: string, handler: RpcNotificationHandler): () => void {
+    let handlers = this.#notificationHandlers.get(method)
+    if (handlers === undefined) {
+      handlers = new Set()
+      this.#notificationHandlers.set(method, handlers)
+    }
+    handlers.add(handler)
+    return () => { handlers.delete(handler) }
+  }
+
+  /** Closes a WebSocket connection (calls still waiting reject); nothing to do over HTTP. */
+  close (): void {
+    this.#link?.close()
+  }
+
+  #deliver (notification: RpcServerNotification): void {
+    for (const key of [notification.method, '*']) {
+      for (const handler of this.#notificationHandlers.get(key) ?? []) {
+        try {
+          handler(notification.params, notification)
+        } catch (error) {
+          // A handler's bug must neither break the connection that serves every call nor go unseen.
+          console.error(`fastify-jsonrpc: a handler of the server notification "${notification.method}" threw`, error)
+        }
+      }
+    }
   }
 
   /** Calls `method` with positional params, as the seed's `request('hello', 'Nancy')`. */
@@ -120,6 +177,16 @@ export class RpcClient {
   }
 
   async #post (message: JsonRpcRequest | readonly JsonRpcRequest[], options: RpcCallOptions = {}): Promise<HttpAnswer> {
+    if (this.#link !== undefined) {
+      const ids = (Array.isArray(message) ? message : [message])
+        .map(request => request.id)
+        .filter((id): id is string | number => id !== undefined && id !== null)
+      return await this.#link.exchange(JSON.stringify(message), {
+        ids,
+        timeout: checkTimeout(options.timeout, 'the call\'s timeout') ?? this.#timeout,
+        signal: options.signal
+      })
+    }
     const clientHeaders = typeof this.#headers === 'function' ? await this.#headers() : this.#headers
     const headers = mergeHeaders(mergeHeaders({ 'content-type': 'application/json', accept: 'application/json' }, clientHeaders), options.headers)
     return await postJson(this.url, JSON.stringify(message), {

@@ -1,0 +1,213 @@
+import type { JsonRpcId, JsonRpcParams } from '../protocol/messages'
+import type { HttpAnswer } from './http-post'
+import type { RpcLogHook } from './log'
+import { requestLogEvent, socketMessageLogEvent } from './log'
+import { RpcTransportError } from './transport-error'
+
+/** What the client reads from a socket event: a message's data, a close's code and reason. */
+export interface RpcSocketEvent {
+  readonly data?: unknown
+  readonly code?: number
+  readonly reason?: string
+}
+
+/**
+ * The part of the WebSocket API the client uses. The browser's `WebSocket`
+ * (and Node 22's global one) fit it, and so does the `ws` package's.
+ */
+export interface RpcWebSocket {
+  readonly readyState: number
+  send (data: string): void
+  close (code?: number, reason?: string): void
+  addEventListener (type: 'open' | 'message' | 'close' | 'error', listener: (event: RpcSocketEvent) => void): void
+}
+
+export type RpcWebSocketConstructor = new (url: string) => RpcWebSocket
+
+/** A notification the server pushed: `{"jsonrpc":"2.0","method":...,"params":...}` with no id. */
+export interface RpcServerNotification {
+  method: string
+  params: JsonRpcParams | undefined
+}
+
+export type RpcNotificationHandler = (params: JsonRpcParams | undefined, notification: RpcServerNotification) => void
+
+const OPEN = 1
+
+interface Pending {
+  readonly ids: readonly JsonRpcId[]
+  resolve: (text: string) => void
+  reject: (error: RpcTransportError) => void
+}
+
+export interface ExchangeOptions {
+  /** The ids whose responses answer this message; empty for notifications. */
+  ids: readonly JsonRpcId[]
+  timeout: number
+  signal: AbortSignal | undefined
+}
+
+function isObject (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+async function messageText (data: unknown): Promise<string> {
+  if (typeof data === 'string') return data
+  // A browser Blob, or a binary frame from ws: decode it as the UTF-8 it is.
+  if (typeof (data as { text?: unknown })?.text === 'function') return await (data as { text: () => Promise<string> }).text()
+  return new TextDecoder().decode(data as ArrayBuffer)
+}
+
+/**
+ * One WebSocket carrying many JSON-RPC exchanges: answers are matched to
+ * calls by id, and messages with a method and no id are the server's
+ * notifications. The socket opens on first use and again after it closes.
+ */
+export class WebSocketLink {
+  readonly #url: string
+  readonly #WebSocket: RpcWebSocketConstructor
+  readonly #log: RpcLogHook | undefined
+  readonly #onNotification: (notification: RpcServerNotification) => void
+  readonly #pending = new Map<JsonRpcId, Pending>()
+  #socket: RpcWebSocket | undefined
+  #opening: Promise<RpcWebSocket> | undefined
+  /** The socket being opened or open; events of an older one are ignored. */
+  #current: RpcWebSocket | undefined
+
+  constructor (url: string, WebSocket: RpcWebSocketConstructor, log: RpcLogHook | undefined, onNotification: (notification: RpcServerNotification) => void) {
+    this.#url = url
+    this.#WebSocket = WebSocket
+    this.#log = log
+    this.#onNotification = onNotification
+  }
+
+  /** Sends one message; resolves with the text answering `ids` (an empty text when none is owed). */
+  async exchange (text: string, options: ExchangeOptions): Promise<HttpAnswer> {
+    const { ids, timeout, signal } = options
+    if (signal?.aborted === true) throw new RpcTransportError('aborted', `the call to ${this.#url} was aborted before it was sent`, { cause: signal.reason })
+    for (const id of ids) {
+      if (this.#pending.has(id)) throw new TypeError(`a call with id ${JSON.stringify(id)} is already waiting on this connection`)
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let pending: Pending | undefined
+    let onAbort: (() => void) | undefined
+    try {
+      return await new Promise<HttpAnswer>((resolve, reject) => {
+        const fail = (error: RpcTransportError): void => { this.#forget(pending); reject(error) }
+        if (timeout > 0) timer = setTimeout(() => fail(new RpcTransportError('timeout', `no answer from ${this.#url} within ${timeout} ms`)), timeout)
+        onAbort = () => fail(new RpcTransportError('aborted', `the call to ${this.#url} was aborted`, { cause: signal?.reason }))
+        signal?.addEventListener('abort', onAbort, { once: true })
+        if (ids.length > 0) {
+          pending = { ids, resolve: body => resolve({ status: 200, statusText: 'OK', body }), reject }
+          for (const id of ids) this.#pending.set(id, pending)
+        }
+        this.#open().then(socket => {
+          this.#log?.(requestLogEvent(text))
+          try {
+            socket.send(text)
+          } catch (error) {
+            fail(new RpcTransportError('network', `could not send to ${this.#url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
+            return
+          }
+          // A notification is owed nothing: sent is done.
+          if (ids.length === 0) resolve({ status: 204, statusText: 'No Content', body: '' })
+        }, fail)
+      })
+    } finally {
+      if (timer !== undefined) clearTimeout(timer)
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Closes the socket; calls still waiting reject with kind `network`. */
+  close (): void {
+    const socket = this.#current
+    this.#current = undefined
+    this.#socket = undefined
+    this.#opening = undefined
+    socket?.close(1000, 'client closed')
+    this.#rejectAll(new RpcTransportError('network', `the connection to ${this.#url} was closed by the client`))
+  }
+
+  async #open (): Promise<RpcWebSocket> {
+    if (this.#socket !== undefined && this.#socket.readyState === OPEN) return this.#socket
+    this.#opening ??= new Promise<RpcWebSocket>((resolve, reject) => {
+      let socket: RpcWebSocket
+      try {
+        socket = new this.#WebSocket(this.#url)
+      } catch (error) {
+        this.#opening = undefined
+        reject(new RpcTransportError('network', `could not open ${this.#url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
+        return
+      }
+      this.#current = socket
+      let opened = false
+      socket.addEventListener('open', () => {
+        opened = true
+        this.#socket = socket
+        resolve(socket)
+      })
+      socket.addEventListener('message', event => { void this.#receive(event.data) })
+      socket.addEventListener('close', event => {
+        if (this.#current !== socket) return
+        this.#current = undefined
+        this.#socket = undefined
+        this.#opening = undefined
+        const why = `the connection to ${this.#url} closed (${event.code ?? 'no code'}${event.reason ? `: ${event.reason}` : ''})`
+        if (!opened) reject(new RpcTransportError('network', `could not open ${this.#url}`))
+        this.#rejectAll(new RpcTransportError('network', why))
+      })
+      // 'error' is always followed by 'close', which reports it.
+      socket.addEventListener('error', () => {})
+    })
+    return await this.#opening
+  }
+
+  async #receive (data: unknown): Promise<void> {
+    const text = await messageText(data)
+    this.#log?.(socketMessageLogEvent(text))
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      return
+    }
+    if (Array.isArray(value)) {
+      const first = value.find(element => isObject(element) && element.id !== undefined && element.id !== null) as Record<string, unknown> | undefined
+      this.#settle(first?.id as JsonRpcId | undefined, text)
+      return
+    }
+    if (!isObject(value)) return
+    if (typeof value.method === 'string' && !('id' in value)) {
+      this.#onNotification({ method: value.method, params: value.params as JsonRpcParams | undefined })
+      return
+    }
+    this.#settle(value.id as JsonRpcId | undefined, text)
+  }
+
+  /**
+   * An answer with id null (the server could not read the message) belongs to
+   * whichever exchange is waiting, when only one is.
+   */
+  #settle (id: JsonRpcId | undefined, text: string): void {
+    let pending = id === undefined || id === null ? undefined : this.#pending.get(id)
+    if (pending === undefined && (id === null || id === undefined)) {
+      const waiting = new Set(this.#pending.values())
+      if (waiting.size === 1) pending = [...waiting][0]
+    }
+    if (pending === undefined) return
+    this.#forget(pending)
+    pending.resolve(text)
+  }
+
+  #forget (pending: Pending | undefined): void {
+    if (pending === undefined) return
+    for (const id of pending.ids) if (this.#pending.get(id) === pending) this.#pending.delete(id)
+  }
+
+  #rejectAll (error: RpcTransportError): void {
+    const waiting = new Set(this.#pending.values())
+    this.#pending.clear()
+    for (const pending of waiting) pending.reject(error)
+  }
+}
