@@ -1,4 +1,5 @@
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
+import type { JSONSchema } from './json-schema'
 import { RPC_METHODS } from './metadata-keys'
 
 export interface RpcMethodOptions {
@@ -12,6 +13,21 @@ export interface RpcMethodOptions {
   optional?: readonly string[]
   /** Milliseconds an asynchronous call may take before it is answered with CALL_TIMEOUT. */
   timeout?: number
+  /**
+   * JSON Schemas for parameters, by parameter name. Each replaces the schema
+   * derived from the TypeScript type (string, number, boolean, array). For a
+   * rest parameter (`...values`) the schema describes each element.
+   * `$ref` reaches schemas added with `fastify.addSchema` before the plugin.
+   */
+  params?: Readonly<Record<string, JSONSchema>>
+  /**
+   * The JSON Schema of the result. The result is checked against it and
+   * written by a serializer compiled from it; a result that does not match
+   * is answered with -32603 Internal error and logged. Without it, a
+   * `string`, `number` or `boolean` return type is checked, and anything
+   * else is written with JSON.stringify.
+   */
+  result?: JSONSchema
 }
 
 /** What `@rpcMethod` records about one method, on the class that declares it. */

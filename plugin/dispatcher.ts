@@ -4,7 +4,7 @@ import { RpcError } from '../protocol/rpc-error'
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
 import type { RpcMethodEntry, RpcRegistry } from './registry'
-import { errorJson, stringifyResult, successJson } from './responses'
+import { errorJson, successJson } from './responses'
 
 /** The slice of a pino / Fastify logger the engine uses. */
 export interface RpcLogger {
@@ -105,9 +105,9 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
       return errorOutcome(error, entry, id, context)
     }
     try {
-      return { json: successJson(stringifyResult(result), id), errorCode: 0 }
+      return { json: successJson(entry.encodeResult(result), id), errorCode: 0 }
     } catch (error) {
-      context.log.error({ err: error, rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} returned a result that cannot be encoded as JSON`)
+      context.log.error({ err: error, rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} returned a result that does not match its schema or cannot be encoded as JSON`)
       return failure(INTERNAL_ERROR, id)
     }
   }

@@ -2,12 +2,15 @@ import type { FastifyPluginAsync } from 'fastify'
 import fp from 'fastify-plugin'
 import { createDispatcher } from './dispatcher'
 import { httpTransport } from './http-transport'
+import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { buildRegistry } from './registry'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)
-  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout })
+  // Schemas the app added with fastify.addSchema before registering the plugin, for `$ref`.
+  const sharedSchemas = Object.values(fastify.getSchemas()) as JSONSchemaObject[]
+  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout, sharedSchemas })
   const dispatcher = createDispatcher(registry, {
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,

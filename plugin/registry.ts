@@ -1,7 +1,11 @@
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
 import type { RpcMethodOptions, RpcMethodRecord } from './decorators'
 import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_METHODS } from './metadata-keys'
+import type { JSONSchemaObject } from './json-schema'
+import { buildArgsValidator, type ArgsValidator } from './param-validation'
 import { readParameterList } from './parameter-list'
+import { buildResultEncoder, type ResultEncoder } from './result-encoding'
+import { createSchemaCompiler, type SchemaCompiler } from './schema-compiler'
 
 export interface RpcParameter {
   /** The declared name, or `arg<i>` for a destructured parameter. */
@@ -27,6 +31,10 @@ export interface RpcMethodEntry {
   /** The most positional params accepted; Infinity with a rest parameter. */
   readonly maxPositional: number
   readonly returnType: Function | undefined
+  /** Checks the bound arguments against the parameter schemas; undefined when nothing is checked. */
+  readonly validateArgs: ArgsValidator | undefined
+  /** Writes the result as JSON text, through its compiled serializer when it has a schema. */
+  readonly encodeResult: ResultEncoder
   /** Milliseconds; 0 means no limit. */
   readonly timeout: number
   readonly options: Readonly<RpcMethodOptions>
@@ -60,7 +68,32 @@ function invalidDecorator (where: string, problem: string): RpcConfigurationErro
   return new RpcConfigurationError('FST_JSONRPC_INVALID_DECORATOR', `@rpcMethod on ${where}: ${problem}`)
 }
 
-function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: number): RpcMethodEntry {
+function isPlainObject (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isSchema (value: unknown): boolean {
+  return typeof value === 'boolean' || isPlainObject(value)
+}
+
+function checkSchemaOptions (qualifiedName: string, options: RpcMethodOptions, byName: ReadonlyMap<string, RpcParameter>): void {
+  if (options.params !== undefined) {
+    if (!isPlainObject(options.params)) {
+      throw invalidDecorator(qualifiedName, 'the `params` option must map parameter names to JSON Schemas')
+    }
+    for (const [name, schema] of Object.entries(options.params)) {
+      if (!byName.has(name)) {
+        throw invalidDecorator(qualifiedName, `\`params\` names "${name}", which is not a parameter (parameters: ${[...byName.keys()].join(', ') || 'none'})`)
+      }
+      if (!isSchema(schema)) throw invalidDecorator(qualifiedName, `\`params.${name}\` must be a JSON Schema (an object or a boolean)`)
+    }
+  }
+  if (options.result !== undefined && !isSchema(options.result)) {
+    throw invalidDecorator(qualifiedName, 'the `result` option must be a JSON Schema (an object or a boolean)')
+  }
+}
+
+function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: number, compiler: SchemaCompiler): RpcMethodEntry {
   const { propertyKey, options } = record
   const qualifiedName = `${describeService(service)}.${propertyKey}`
   const fn: unknown = (service as Record<string, unknown>)[propertyKey]
@@ -99,6 +132,9 @@ function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: n
     }
   }
 
+  checkSchemaOptions(qualifiedName, options, byName)
+  const returnType: Function | undefined = Reflect.getMetadata(DESIGN_RETURN_TYPE, service, propertyKey)
+
   let minPositional = 0
   for (const param of parameters) if (param.required) minPositional = param.index + 1
 
@@ -112,7 +148,9 @@ function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: n
     byName,
     minPositional,
     maxPositional: rest === undefined ? parameters.length : Infinity,
-    returnType: Reflect.getMetadata(DESIGN_RETURN_TYPE, service, propertyKey),
+    returnType,
+    validateArgs: buildArgsValidator({ parameters, rest, schemas: options.params, where: qualifiedName }, compiler),
+    encodeResult: buildResultEncoder({ schema: options.result, returnType, where: qualifiedName }, compiler),
     timeout,
     options
   }
@@ -121,6 +159,11 @@ function buildEntry (service: object, record: RpcMethodRecord, defaultTimeout: n
 export interface RegistryOptions {
   /** Applied to methods whose decorator sets no `timeout`; 0 means none. */
   defaultTimeout?: number
+  /**
+   * Schemas (each with a `$id`) that `params` and `result` schemas may `$ref`;
+   * the plugin passes the Fastify instance's `getSchemas()`.
+   */
+  sharedSchemas?: readonly JSONSchemaObject[]
 }
 
 /**
@@ -130,6 +173,7 @@ export interface RegistryOptions {
 export function buildRegistry (services: readonly object[], options: RegistryOptions = {}): RpcRegistry {
   ensureReflectMetadata()
   const registry = new Map<string, RpcMethodEntry>()
+  const compiler = createSchemaCompiler(options.sharedSchemas)
   for (const service of services) {
     if (typeof service === 'function') {
       const name = (service as Function).name || 'anonymous class'
@@ -146,7 +190,7 @@ export function buildRegistry (services: readonly object[], options: RegistryOpt
         `${describeService(service)} has no @rpcMethod() methods: decorate the methods clients may call`)
     }
     for (const record of records) {
-      const entry = buildEntry(service, record, options.defaultTimeout ?? 0)
+      const entry = buildEntry(service, record, options.defaultTimeout ?? 0, compiler)
       if (entry.name.startsWith(RESERVED_PREFIX)) {
         throw new RpcConfigurationError('FST_JSONRPC_RESERVED_NAME',
           `${entry.qualifiedName} is exposed as "${entry.name}", but names starting with "rpc." are reserved by JSON-RPC 2.0`)

@@ -1,0 +1,92 @@
+import type { JSONSchema } from './json-schema'
+import type { ParamsProblem } from './params-binding'
+import { escapePointer, toProblems, type CompiledValidator, type SchemaCompiler } from './schema-compiler'
+
+/** Checks bound arguments; answers the problems, or undefined when all is well. */
+export type ArgsValidator = (args: readonly unknown[]) => ParamsProblem[] | undefined
+
+/** What validation needs to know of a parameter; the registry's RpcParameter has it. */
+export interface ValidatedParameter {
+  readonly name: string
+  readonly index: number
+  readonly designType: Function | undefined
+}
+
+/**
+ * `design:paramtypes` records a constructor; only the JSON primitives and
+ * arrays say something checkable. `Object`, interfaces, unions and classes
+ * arrive as `Object` or a class, which accept anything here.
+ */
+export function schemaFromDesignType (designType: Function | undefined): JSONSchema | undefined {
+  switch (designType) {
+    case String: return { type: 'string' }
+    case Number: return { type: 'number' }
+    case Boolean: return { type: 'boolean' }
+    case Array: return { type: 'array' }
+    default: return undefined
+  }
+}
+
+interface Check {
+  readonly index: number
+  readonly pointer: string
+  readonly validate: CompiledValidator
+}
+
+export interface ArgsValidatorSpec {
+  readonly parameters: readonly ValidatedParameter[]
+  readonly rest: ValidatedParameter | undefined
+  /** The decorator's `params`: explicit schemas by parameter name, overriding the derived ones. */
+  readonly schemas: Readonly<Record<string, JSONSchema>> | undefined
+  /** `Class.method`, for configuration errors. */
+  readonly where: string
+}
+
+/**
+ * Compiles one validator per checked parameter, once. A rest parameter's
+ * schema in `params` describes each element, the way `...values: number[]`
+ * describes each value; its design type (always Array) adds nothing.
+ * Returns undefined when no parameter is checked, so calls skip validation.
+ */
+export function buildArgsValidator (spec: ArgsValidatorSpec, compiler: SchemaCompiler): ArgsValidator | undefined {
+  const { parameters, rest, schemas, where } = spec
+  const checks: Check[] = []
+  for (const param of parameters) {
+    const schema = schemas?.[param.name] ?? schemaFromDesignType(param.designType)
+    if (schema === undefined || schema === true) continue
+    checks.push({
+      index: param.index,
+      pointer: '/' + escapePointer(param.name),
+      validate: compiler.validator(schema, `${where} parameter "${param.name}"`)
+    })
+  }
+  const restSchema = rest === undefined ? undefined : schemas?.[rest.name]
+  const restCheck = rest === undefined || restSchema === undefined || restSchema === true
+    ? undefined
+    : {
+        index: rest.index,
+        pointer: '/' + escapePointer(rest.name) + '/',
+        validate: compiler.validator(restSchema, `${where} rest parameter "${rest.name}" (the schema of each element)`)
+      }
+  if (checks.length === 0 && restCheck === undefined) return undefined
+
+  return function validateArgs (args) {
+    let problems: ParamsProblem[] | undefined
+    for (const check of checks) {
+      const value = args[check.index]
+      // Absent (an optional parameter left out): the method's default applies.
+      if (value === undefined) continue
+      if (!check.validate(value)) {
+        problems = (problems ?? []).concat(toProblems(check.validate.errors, check.pointer))
+      }
+    }
+    if (restCheck !== undefined) {
+      for (let i = restCheck.index; i < args.length; i++) {
+        if (!restCheck.validate(args[i])) {
+          problems = (problems ?? []).concat(toProblems(restCheck.validate.errors, restCheck.pointer + String(i - restCheck.index)))
+        }
+      }
+    }
+    return problems
+  }
+}
