@@ -83,5 +83,7 @@ export function helloArg (params) {
 
 /** Children print this line once listening, so the parent learns the port. */
 export function announce (port) {
+  // Exit through process.exit so `node --cpu-prof` writes its profile when the parent stops us.
+  process.once('SIGTERM', () => process.exit(0))
   process.stdout.write(`LISTENING ${port}\n`)
 }
