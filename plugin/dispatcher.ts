@@ -48,6 +48,7 @@ interface CallOutcome {
   errorCode: number
 }
 
+const NOTIFIED: CallOutcome = Object.freeze({ json: '', errorCode: 0 })
 const NO_ANSWER: DispatchResult = Object.freeze({ body: undefined, batch: false, errorCode: 0 })
 
 function hasOwn (object: object, key: string): boolean {
@@ -96,7 +97,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return failure(INTERNAL_ERROR, id)
   }
 
-  async function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext): Promise<CallOutcome> {
+  async function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): Promise<CallOutcome> {
     let result: unknown
     try {
       result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))
@@ -104,6 +105,8 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     } catch (error) {
       return errorOutcome(error, entry, id, context)
     }
+    // Nobody reads a notification's result: checking and encoding it would be wasted work.
+    if (notification) return NOTIFIED
     try {
       return { json: successJson(entry.encodeResult(result), id), errorCode: 0 }
     } catch (error) {
@@ -135,7 +138,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     const started = context.logCalls ? performance.now() : 0
     const outcome = entry === undefined
       ? failure(METHOD_NOT_FOUND, replyId)
-      : await invoke(entry, params, replyId, context)
+      : await invoke(entry, params, replyId, context, isNotification)
     if (context.logCalls) {
       context.log.debug({
         rpcMethod: method,

@@ -176,6 +176,15 @@ test('a declared string, number return type is checked; a Promise return type is
   t.equal(logs.length, 2)
 })
 
+test('a notification\'s result is neither checked nor encoded: nobody reads it', async t => {
+  const { app, catalog, logs } = await harness(t)
+  catalog.next = 42
+  const reply = await app.inject({ method: 'POST', url: '/rpc', headers: { 'content-type': 'application/json' }, payload: '{"jsonrpc":"2.0","method":"label"}' })
+  t.equal(reply.statusCode, 204)
+  t.equal(reply.payload, '')
+  t.equal(logs.length, 0)
+})
+
 test('a batch is composed of the per-call texts, mismatches and all', async t => {
   const { app, catalog } = await harness(t)
   catalog.next = makeItems(2)
