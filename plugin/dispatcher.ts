@@ -97,14 +97,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return failure(INTERNAL_ERROR, id)
   }
 
-  async function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): Promise<CallOutcome> {
-    let result: unknown
-    try {
-      result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))
-      if (isThenable(result)) result = await withTimeout(result, entry.timeout)
-    } catch (error) {
-      return errorOutcome(error, entry, id, context)
-    }
+  function encode (entry: RpcMethodEntry, result: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome {
     // Nobody reads a notification's result: checking and encoding it would be wasted work.
     if (notification) return NOTIFIED
     try {
@@ -115,7 +108,46 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     }
   }
 
-  async function handleRequest (message: unknown, context: DispatchContext): Promise<CallOutcome | undefined> {
+  async function settle (entry: RpcMethodEntry, pending: PromiseLike<unknown>, id: JsonRpcId, context: DispatchContext, notification: boolean): Promise<CallOutcome> {
+    let result: unknown
+    try {
+      result = await withTimeout(pending, entry.timeout)
+    } catch (error) {
+      return errorOutcome(error, entry, id, context)
+    }
+    return encode(entry, result, id, context, notification)
+  }
+
+  /** Synchronous methods are answered without a promise; only a thenable result is awaited. */
+  function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
+    let result: unknown
+    try {
+      result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))
+    } catch (error) {
+      return errorOutcome(error, entry, id, context)
+    }
+    return isThenable(result)
+      ? settle(entry, result, id, context, notification)
+      : encode(entry, result, id, context, notification)
+  }
+
+  function finish (context: DispatchContext, method: string, replyId: JsonRpcId, isNotification: boolean, started: number, outcome: CallOutcome): CallOutcome | undefined {
+    if (context.logCalls) logCall(context, method, replyId, isNotification, started, outcome)
+    return isNotification ? undefined : outcome
+  }
+
+  function logCall (context: DispatchContext, method: string, replyId: JsonRpcId, isNotification: boolean, started: number, outcome: CallOutcome): void {
+    context.log.debug({
+      rpcMethod: method,
+      rpcId: isNotification ? undefined : replyId,
+      notification: isNotification,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      errorCode: outcome.errorCode === 0 ? undefined : outcome.errorCode
+    }, outcome.errorCode === 0 ? 'rpc call succeeded' : 'rpc call failed')
+  }
+
+  /** Answers synchronously when the method is synchronous, so batches of them cost no promise per call. */
+  function handleRequest (message: unknown, context: DispatchContext): CallOutcome | undefined | Promise<CallOutcome | undefined> {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return failure(INVALID_REQUEST, null, 'a request must be an object')
     }
@@ -136,19 +168,13 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
 
     const entry = registry.get(method)
     const started = context.logCalls ? performance.now() : 0
-    const outcome = entry === undefined
+    const pending = entry === undefined
       ? failure(METHOD_NOT_FOUND, replyId)
-      : await invoke(entry, params, replyId, context, isNotification)
-    if (context.logCalls) {
-      context.log.debug({
-        rpcMethod: method,
-        rpcId: isNotification ? undefined : replyId,
-        notification: isNotification,
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        errorCode: outcome.errorCode === 0 ? undefined : outcome.errorCode
-      }, outcome.errorCode === 0 ? 'rpc call succeeded' : 'rpc call failed')
+      : invoke(entry, params, replyId, context, isNotification)
+    if (pending instanceof Promise) {
+      return pending.then(outcome => finish(context, method, replyId, isNotification, started, outcome))
     }
-    return isNotification ? undefined : outcome
+    return finish(context, method, replyId, isNotification, started, pending)
   }
 
   async function handleBatch (batch: unknown[], context: DispatchContext): Promise<DispatchResult> {
@@ -163,7 +189,8 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     async function work (): Promise<void> {
       while (next < batch.length) {
         const index = next++
-        outcomes[index] = await handleRequest(batch[index], context)
+        const outcome = handleRequest(batch[index], context)
+        outcomes[index] = outcome instanceof Promise ? await outcome : outcome
       }
     }
     const workers: Array<Promise<void>> = []
