@@ -113,7 +113,7 @@ export async function runInProcess ({ quick }) {
       const ns = median(times[key])
       const spread = (Math.max(...times[key]) - Math.min(...times[key])) / ns
       row[key] = ns
-      console.log(`${label.padEnd(36)}${fmt(ns).padStart(9)} ns${(fmt(spread * 100, 1) + '%').padStart(8)}${spread > 0.1 ? '  NOISY' : ''}`)
+      console.log(`${label.padEnd(36)}${fmt(ns).padStart(9)} ns ${(fmt(spread * 100, 1) + '%').padStart(8)}${spread > 0.1 ? '  NOISY' : ''}`)
     }
     console.log(`json-rpc-2.0 / ours: ${fmt(row.jsonrpc2 / row.ours, 2)}x   jayson / ours: ${fmt(row.jayson / row.ours, 2)}x   (without their stringify: ${fmt(row.jsonrpc2raw / row.ours, 2)}x, ${fmt(row.jaysonraw / row.ours, 2)}x)`)
     summary[workload.name] = row

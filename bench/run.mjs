@@ -151,7 +151,7 @@ function report (samples, servers) {
   const summary = {}
   for (const workload of WORKLOADS) {
     console.log(`\n## ${workload.name}`)
-    console.log(`${pad('server', 26)}${padStart('req/s', 10)}${padStart('spread', 8)}${padStart('p99 ms', 8)}${padStart('RSS MB', 8)}`)
+    console.log(`${pad('server', 26)}${padStart('req/s', 10)}${padStart('spread', 9)}${padStart('p99 ms', 9)}${padStart('RSS MB', 9)}`)
     const row = {}
     for (const server of servers) {
       const runs = samples.get(`${workload.name}|${server.key}`)
@@ -161,7 +161,8 @@ function report (samples, servers) {
       const rss = median(runs.map(r => r.rss))
       row[server.key] = { rps, spread, p99, rss }
       const noisy = spread > NOISY_SPREAD ? '  NOISY' : ''
-      console.log(`${pad(server.label, 26)}${padStart(fmt(rps), 10)}${padStart(fmt(spread * 100, 1) + '%', 8)}${padStart(fmt(p99, 1), 8)}${padStart(fmt(rss / 1048576, 1), 8)}${noisy}`)
+      // A leading space keeps columns apart even when a figure outgrows its width.
+      console.log(`${pad(server.label, 26)}${padStart(fmt(rps), 10)}${' ' + padStart(fmt(spread * 100, 1) + '%', 8)}${' ' + padStart(fmt(p99, 1), 8)}${' ' + padStart(fmt(rss / 1048576, 1), 8)}${noisy}`)
     }
     const noisy = k => row[k].spread > NOISY_SPREAD || row.ours.spread > NOISY_SPREAD ? ' (noisy)' : ''
     console.log(`ours / hand-written: ${fmt(row.ours.rps / row.limit.rps, 2)}x${noisy('limit')}   ours / jayson: ${fmt(row.ours.rps / row.jayson.rps, 2)}x${noisy('jayson')}   ours / json-rpc-2.0: ${fmt(row.ours.rps / row.jsonrpc2.rps, 2)}x${noisy('jsonrpc2')}   RSS ours / hand-written: ${fmt(row.ours.rss / row.limit.rss, 2)}x`)

@@ -12,17 +12,19 @@ export interface ValidatedParameter {
   readonly designType: Function | undefined
 }
 
+export type DerivedType = 'string' | 'number' | 'boolean' | 'array'
+
 /**
  * `design:paramtypes` records a constructor; only the JSON primitives and
  * arrays say something checkable. `Object`, interfaces, unions and classes
  * arrive as `Object` or a class, which accept anything here.
  */
-export function schemaFromDesignType (designType: Function | undefined): JSONSchema | undefined {
+export function typeFromDesignType (designType: Function | undefined): DerivedType | undefined {
   switch (designType) {
-    case String: return { type: 'string' }
-    case Number: return { type: 'number' }
-    case Boolean: return { type: 'boolean' }
-    case Array: return { type: 'array' }
+    case String: return 'string'
+    case Number: return 'number'
+    case Boolean: return 'boolean'
+    case Array: return 'array'
     default: return undefined
   }
 }
@@ -36,20 +38,20 @@ interface Check {
 }
 
 /**
- * The derived schemas are single `type` checks: a typeof test says the same
- * as the compiled ajv function, with ajv's wording, without its call
- * overhead on the hot path.
+ * A derived schema would be a single `{ type }`: a typeof test says the same
+ * as ajv's compiled function (JSON numbers are finite), in ajv's words,
+ * without its call overhead on the hot path.
  */
-const TYPE_TESTS: Readonly<Record<string, (value: unknown) => boolean>> = {
+const TYPE_TESTS: Readonly<Record<DerivedType, (value: unknown) => boolean>> = {
   string: value => typeof value === 'string',
   number: value => typeof value === 'number' && Number.isFinite(value),
   boolean: value => typeof value === 'boolean',
   array: value => Array.isArray(value)
 }
 
-function derivedCheck (index: number, pointer: string, type: string): Check {
-  const problem = [{ path: pointer, message: `must be ${type}` }]
-  return { index, pointer, validate: TYPE_TESTS[type], explain: () => problem.map(p => ({ ...p })) }
+function derivedCheck (index: number, pointer: string, type: DerivedType): Check {
+  const message = `must be ${type}`
+  return { index, pointer, validate: TYPE_TESTS[type], explain: path => [{ path, message }] }
 }
 
 function compiledCheck (index: number, pointer: string, validate: CompiledValidator): Check {
@@ -78,8 +80,8 @@ export function buildArgsValidator (spec: ArgsValidatorSpec, compiler: SchemaCom
     const pointer = '/' + escapePointer(param.name)
     const explicit = schemas?.[param.name]
     if (explicit === undefined) {
-      const derived = schemaFromDesignType(param.designType)
-      if (derived !== undefined) checks.push(derivedCheck(param.index, pointer, (derived as { type: string }).type))
+      const derived = typeFromDesignType(param.designType)
+      if (derived !== undefined) checks.push(derivedCheck(param.index, pointer, derived))
     } else if (explicit !== true) {
       checks.push(compiledCheck(param.index, pointer, compiler.validator(explicit, `${where} parameter "${param.name}"`)))
     }

@@ -38,31 +38,40 @@ const AJV_OPTIONS = {
 } as const
 
 export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[] = []): SchemaCompiler {
-  const ajv = new Ajv(AJV_OPTIONS)
-  addFormats(ajv)
   const external: Record<string, JSONSchemaObject> = {}
   for (const schema of sharedSchemas) {
     if (typeof schema.$id !== 'string') {
       throw new RpcConfigurationError('FST_JSONRPC_INVALID_SCHEMA', 'a shared schema has no `$id`, so no `$ref` could reach it')
     }
-    try {
-      ajv.addSchema(schema)
-    } catch (error) {
-      throw invalidSchema(`shared schema "${schema.$id}"`, error)
-    }
     external[schema.$id] = schema
+  }
+  // Created on the first explicit schema: services typed only by their signatures never need ajv.
+  let ajv: Ajv | undefined
+  function getAjv (): Ajv {
+    if (ajv !== undefined) return ajv
+    const created = new Ajv(AJV_OPTIONS)
+    addFormats(created)
+    for (const [id, schema] of Object.entries(external)) {
+      try {
+        created.addSchema(schema)
+      } catch (error) {
+        throw invalidSchema(`shared schema "${id}"`, error)
+      }
+    }
+    ajv = created
+    return created
   }
   return {
     validator (schema, where) {
+      const instance = getAjv()
       try {
-        return ajv.compile(schema)
+        return instance.compile(schema)
       } catch (error) {
         throw invalidSchema(where, error)
       }
     },
     serializer (schema, where) {
       try {
-        // fast-json-stringify reads plain objects only; a boolean schema means "anything".
         // fast-json-stringify's own schema type is narrower than JSON Schema; its compiler checks the rest.
         const objectSchema = (typeof schema === 'boolean' ? {} : schema) as Parameters<typeof fastJsonStringify>[0]
         return fastJsonStringify(objectSchema, { schema: external as Record<string, Parameters<typeof fastJsonStringify>[0]> })
