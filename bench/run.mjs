@@ -51,7 +51,7 @@ const SERVERS = [
 
 const settings = quick
   ? { rounds: 2, duration: 1, warmup: 0.5, connections: 16 }
-  : { rounds: 3, duration: 3, warmup: 1, connections: 16 }
+  : { rounds: 3, duration: 3, warmup: 0.5, connections: 16 }
 
 function startServer (server, pinned) {
   const command = pinned ? 'taskset' : process.execPath
