@@ -4,8 +4,14 @@ import type { RpcLogHook } from './log'
 import { requestLogEvent, socketMessageLogEvent } from './log'
 import { RpcTransportError } from './transport-error'
 
-/** What the client reads from a socket event: a message's data, a close's code and reason. */
-export interface RpcSocketEvent {
+/**
+ * A socket event as the client receives it. Left open (`object`) so that the
+ * browser's and ws's event classes both fit; the client reads a message's
+ * `data` and a close's `code` and `reason` from it.
+ */
+export type RpcSocketEvent = object
+
+interface SocketEventFields {
   readonly data?: unknown
   readonly code?: number
   readonly reason?: string
@@ -147,8 +153,9 @@ export class WebSocketLink {
         this.#socket = socket
         resolve(socket)
       })
-      socket.addEventListener('message', event => { void this.#receive(event.data) })
-      socket.addEventListener('close', event => {
+      socket.addEventListener('message', event => { void this.#receive((event as SocketEventFields).data) })
+      socket.addEventListener('close', (closeEvent) => {
+        const event = closeEvent as SocketEventFields
         if (this.#current !== socket) return
         this.#current = undefined
         this.#socket = undefined

@@ -9,6 +9,7 @@ export type RpcConfigurationErrorCode =
   | 'FST_JSONRPC_NO_METHODS'
   | 'FST_JSONRPC_DUPLICATE_METHOD'
   | 'FST_JSONRPC_RESERVED_NAME'
+  | 'FST_JSONRPC_INVALID_SCHEMA'
 
 export class RpcConfigurationError extends Error {
   readonly code: RpcConfigurationErrorCode

@@ -5,6 +5,7 @@ import 'reflect-metadata'
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
 import type { JsonRpcErrorObject } from '../protocol/messages'
 import type { RpcGuard } from './call-context'
+import type { JSONSchema } from './json-schema'
 import { RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
 
 export interface RpcMethodOptions {
@@ -18,6 +19,21 @@ export interface RpcMethodOptions {
   optional?: readonly string[]
   /** Milliseconds an asynchronous call may take before it is answered with CALL_TIMEOUT. */
   timeout?: number
+  /**
+   * JSON Schemas for parameters, by parameter name. Each replaces the schema
+   * derived from the TypeScript type (string, number, boolean, array). For a
+   * rest parameter (`...values`) the schema describes each element.
+   * `$ref` reaches schemas added with `fastify.addSchema` before the plugin.
+   */
+  params?: Readonly<Record<string, JSONSchema>>
+  /**
+   * The JSON Schema of the result. The result is checked against it and
+   * written by a serializer compiled from it; a result that does not match
+   * is answered with -32603 Internal error and logged. Without it, a
+   * `string`, `number` or `boolean` return type is checked, and anything
+   * else is written with JSON.stringify.
+   */
+  result?: JSONSchema
   /**
    * Checked before the method runs (after any plugin-wide `guard`), in order;
    * the first to refuse answers the call.

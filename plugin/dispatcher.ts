@@ -5,7 +5,7 @@ import type { RpcConnection, RpcContext } from './call-context'
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
 import type { RpcMethodEntry, RpcRegistry } from './registry'
-import { errorJson, stringifyResult, successJson } from './responses'
+import { errorJson, successJson } from './responses'
 
 /** The slice of a pino / Fastify logger the engine uses. */
 export interface RpcLogger {
@@ -43,6 +43,10 @@ export interface DispatcherOptions {
   jsonBody: JsonBodyOptions
 }
 
+/**
+ * Neither method ever rejects: whatever goes wrong inside (even a logger that
+ * throws) is answered with -32603 and id null, so a transport only sends.
+ */
 export interface Dispatcher {
   /** Handles a raw body: parse errors become -32700 responses. */
   dispatchText: (text: string, context: DispatchContext) => Promise<DispatchResult>
@@ -55,6 +59,7 @@ interface CallOutcome {
   errorCode: number
 }
 
+const NOTIFIED: CallOutcome = Object.freeze({ json: '', errorCode: 0 })
 const NO_ANSWER: DispatchResult = Object.freeze({ body: undefined, batch: false, errorCode: 0 })
 
 function hasOwn (object: object, key: string): boolean {
@@ -73,6 +78,12 @@ function failure (code: number, id: JsonRpcId, data?: unknown, message = STANDAR
 function single (outcome: CallOutcome): DispatchResult {
   return { body: outcome.json, batch: false, errorCode: outcome.errorCode }
 }
+
+const DISPATCH_FAILED: DispatchResult = Object.freeze({
+  body: errorJson({ code: INTERNAL_ERROR, message: STANDARD_MESSAGES[INTERNAL_ERROR] }, null),
+  batch: false,
+  errorCode: INTERNAL_ERROR
+})
 
 function withTimeout (pending: PromiseLike<unknown>, ms: number, abort: AbortController | undefined): Promise<unknown> {
   if (ms === 0) return Promise.resolve(pending)
@@ -105,13 +116,13 @@ function isRpcError (value: unknown): value is RpcError {
   }
 }
 
-/** Logs a failed call; a thrown value that breaks the logger's serializer is left out rather than escaping. */
-function logFailure (context: DispatchContext, error: unknown, fields: { rpcMethod: string, rpcId: JsonRpcId }, msg: string): void {
+/** Logs a failure; a thrown value that breaks the logger's serializer is left out rather than escaping. */
+function logFailure (log: RpcLogger, error: unknown, fields: { rpcMethod?: string, rpcId?: JsonRpcId }, msg: string): void {
   try {
-    context.log.error({ err: error, ...fields }, msg)
+    log.error({ err: error, ...fields }, msg)
   } catch {
     try {
-      context.log.error({ err: 'a thrown value that cannot be inspected', ...fields }, msg)
+      log.error({ err: 'a thrown value that cannot be inspected', ...fields }, msg)
     } catch {}
   }
 }
@@ -126,54 +137,94 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
       try {
         return { json: errorJson(error.toJSON(), id), errorCode: error.code }
       } catch (encodingError) {
-        logFailure(context, encodingError, { rpcMethod: entry.name, rpcId: id }, 'RPC error data could not be encoded as JSON')
+        logFailure(context.log, encodingError, { rpcMethod: entry.name, rpcId: id }, 'RPC error data could not be encoded as JSON')
         return failure(error.code, id, undefined, error.message)
       }
     }
-    logFailure(context, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} failed`)
+    logFailure(context.log, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} failed`)
     return failure(INTERNAL_ERROR, id)
   }
 
-  async function checkGuards (entry: RpcMethodEntry, callContext: RpcContext<unknown>): Promise<void> {
-    for (const guard of entry.guards) {
-      if (await guard(callContext as RpcContext) !== true) throw new RpcError(UNAUTHORIZED, STANDARD_MESSAGES[UNAUTHORIZED])
-    }
-  }
-
-  async function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, isNotification: boolean, context: DispatchContext): Promise<CallOutcome> {
-    let result: unknown
+  function encode (entry: RpcMethodEntry, result: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome {
+    // Nobody reads a notification's result: checking and encoding it would be wasted work.
+    if (notification) return NOTIFIED
     try {
-      let abort: AbortController | undefined
-      let callContext: RpcContext<unknown> | undefined
-      // Only methods that take a context or have guards pay for building one.
-      if (entry.contextIndex >= 0 || entry.guards.length > 0) {
-        abort = entry.timeout > 0 && entry.contextIndex >= 0 ? new AbortController() : undefined
-        callContext = {
-          request: context.request,
-          log: context.log,
-          method: entry.name,
-          id: isNotification ? undefined : id,
-          transport: context.transport ?? 'http',
-          connection: context.connection,
-          signal: abort?.signal
-        }
-        if (entry.guards.length > 0) await checkGuards(entry, callContext)
-      }
-      const args = bindParams(entry, params as unknown[] | Record<string, unknown> | undefined)
-      result = entry.invoke(entry.contextIndex >= 0 ? insertContext(args, entry.contextIndex, callContext) : args)
-      if (isThenable(result)) result = await withTimeout(result, entry.timeout, abort)
+      return { json: successJson(entry.encodeResult(result), id), errorCode: 0 }
     } catch (error) {
-      return errorOutcome(error, entry, id, context)
-    }
-    try {
-      return { json: successJson(stringifyResult(result), id), errorCode: 0 }
-    } catch (error) {
-      logFailure(context, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} returned a result that cannot be encoded as JSON`)
+      logFailure(context.log, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} returned a result that does not match its schema or cannot be encoded as JSON`)
       return failure(INTERNAL_ERROR, id)
     }
   }
 
-  async function handleRequest (message: unknown, context: DispatchContext): Promise<CallOutcome | undefined> {
+  async function settle (entry: RpcMethodEntry, pending: PromiseLike<unknown>, id: JsonRpcId, context: DispatchContext, notification: boolean, abort?: AbortController): Promise<CallOutcome> {
+    let result: unknown
+    try {
+      result = await withTimeout(pending, entry.timeout, abort)
+    } catch (error) {
+      return errorOutcome(error, entry, id, context)
+    }
+    return encode(entry, result, id, context, notification)
+  }
+
+  /** For methods that take an `RpcContext` or have guards: only they pay for building one. */
+  async function invokeWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): Promise<CallOutcome> {
+    const abort = entry.timeout > 0 && entry.contextIndex >= 0 ? new AbortController() : undefined
+    const callContext: RpcContext<unknown> = {
+      request: context.request,
+      log: context.log,
+      method: entry.name,
+      id: notification ? undefined : id,
+      transport: context.transport ?? 'http',
+      connection: context.connection,
+      signal: abort?.signal
+    }
+    let result: unknown
+    try {
+      // Guards run before params are checked: a refused caller learns nothing about the signature.
+      for (const guard of entry.guards) {
+        if (await guard(callContext as RpcContext) !== true) throw new RpcError(UNAUTHORIZED, STANDARD_MESSAGES[UNAUTHORIZED])
+      }
+      const args = bindParams(entry, params as unknown[] | Record<string, unknown> | undefined)
+      result = entry.invoke(entry.contextIndex >= 0 ? insertContext(args, entry.contextIndex, callContext) : args)
+    } catch (error) {
+      return errorOutcome(error, entry, id, context)
+    }
+    return isThenable(result)
+      ? await settle(entry, result, id, context, notification, abort)
+      : encode(entry, result, id, context, notification)
+  }
+
+  /** Synchronous methods are answered without a promise; only a thenable result is awaited. */
+  function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
+    if (entry.contextIndex >= 0 || entry.guards.length > 0) return invokeWithContext(entry, params, id, context, notification)
+    let result: unknown
+    try {
+      result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))
+    } catch (error) {
+      return errorOutcome(error, entry, id, context)
+    }
+    return isThenable(result)
+      ? settle(entry, result, id, context, notification)
+      : encode(entry, result, id, context, notification)
+  }
+
+  function finish (context: DispatchContext, method: string, replyId: JsonRpcId, isNotification: boolean, started: number, outcome: CallOutcome): CallOutcome | undefined {
+    if (context.logCalls) logCall(context, method, replyId, isNotification, started, outcome)
+    return isNotification ? undefined : outcome
+  }
+
+  function logCall (context: DispatchContext, method: string, replyId: JsonRpcId, isNotification: boolean, started: number, outcome: CallOutcome): void {
+    context.log.debug({
+      rpcMethod: method,
+      rpcId: isNotification ? undefined : replyId,
+      notification: isNotification,
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      errorCode: outcome.errorCode === 0 ? undefined : outcome.errorCode
+    }, outcome.errorCode === 0 ? 'rpc call succeeded' : 'rpc call failed')
+  }
+
+  /** Answers synchronously when the method is synchronous, so batches of them cost no promise per call. */
+  function handleRequest (message: unknown, context: DispatchContext): CallOutcome | undefined | Promise<CallOutcome | undefined> {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return failure(INVALID_REQUEST, null, 'a request must be an object')
     }
@@ -195,19 +246,13 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
 
     const entry = registry.get(method)
     const started = context.logCalls ? performance.now() : 0
-    const outcome = entry === undefined
+    const pending = entry === undefined
       ? failure(METHOD_NOT_FOUND, replyId)
-      : await invoke(entry, params, replyId, isNotification, context)
-    if (context.logCalls) {
-      context.log.debug({
-        rpcMethod: method,
-        rpcId: isNotification ? undefined : replyId,
-        notification: isNotification,
-        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-        errorCode: outcome.errorCode === 0 ? undefined : outcome.errorCode
-      }, outcome.errorCode === 0 ? 'rpc call succeeded' : 'rpc call failed')
+      : invoke(entry, params, replyId, context, isNotification)
+    if (pending instanceof Promise) {
+      return pending.then(outcome => finish(context, method, replyId, isNotification, started, outcome))
     }
-    return isNotification ? undefined : outcome
+    return finish(context, method, replyId, isNotification, started, pending)
   }
 
   async function handleBatch (batch: unknown[], context: DispatchContext): Promise<DispatchResult> {
@@ -222,7 +267,8 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     async function work (): Promise<void> {
       while (next < batch.length) {
         const index = next++
-        outcomes[index] = await handleRequest(batch[index], context)
+        const outcome = handleRequest(batch[index], context)
+        outcomes[index] = outcome instanceof Promise ? await outcome : outcome
       }
     }
     const workers: Array<Promise<void>> = []
@@ -237,19 +283,32 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return body === undefined ? NO_ANSWER : { body: body + ']', batch: true, errorCode: 0 }
   }
 
-  async function dispatch (message: unknown, context: DispatchContext): Promise<DispatchResult> {
+  async function handleMessage (message: unknown, context: DispatchContext): Promise<DispatchResult> {
     if (Array.isArray(message)) return await handleBatch(message, context)
     const outcome = await handleRequest(message, context)
     return outcome === undefined ? NO_ANSWER : single(outcome)
   }
 
-  async function dispatchText (text: string, context: DispatchContext): Promise<DispatchResult> {
+  async function handleText (text: string, context: DispatchContext): Promise<DispatchResult> {
     const parsed = parseBody(text)
-    if (parsed.ok) return await dispatch(parsed.value, context)
+    if (parsed.ok) return await handleMessage(parsed.value, context)
     return parsed.reason === 'syntax'
       ? single(failure(PARSE_ERROR, null))
       : single(failure(INVALID_REQUEST, null, 'the body holds a forbidden "__proto__" or "constructor.prototype" key'))
   }
 
-  return { dispatch, dispatchText }
+  /** The one place a failure outside any call (a logger that throws, say) is caught, for every transport. */
+  async function answerAnyway (pending: Promise<DispatchResult>, context: DispatchContext): Promise<DispatchResult> {
+    try {
+      return await pending
+    } catch (error) {
+      logFailure(context.log, error, {}, 'JSON-RPC dispatch failed')
+      return DISPATCH_FAILED
+    }
+  }
+
+  return {
+    dispatch: async (message, context) => await answerAnyway(handleMessage(message, context), context),
+    dispatchText: async (text, context) => await answerAnyway(handleText(text, context), context)
+  }
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { WebSocket } from 'ws'
-import { INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../protocol/error-codes'
+import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../protocol/error-codes'
 import type { DispatchContext, DispatchResult, Dispatcher, RpcLogger } from './dispatcher'
 import type { HttpStatusMode } from './options'
 import { errorJson } from './responses'
@@ -40,17 +40,6 @@ function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
 function invalidRequestBody (data: string): string {
   return errorJson({ code: INVALID_REQUEST, message: 'Invalid Request', data }, null)
 }
-
-/**
- * The dispatcher answers every failure of a call itself; a rejection reaching
- * the route (a logger that throws, a bug) would otherwise go to Fastify's
- * default error handler, which sends the error's message to the client.
- */
-const DISPATCH_FAILED: DispatchResult = Object.freeze({
-  body: errorJson({ code: INTERNAL_ERROR, message: 'Internal error' }, null),
-  batch: false,
-  errorCode: INTERNAL_ERROR
-})
 
 interface LevelAwareLogger extends RpcLogger {
   isLevelEnabled?: (level: string) => boolean
@@ -92,15 +81,7 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
     const log = request.log as LevelAwareLogger
     const context: DispatchContext = { log, logCalls: log.isLevelEnabled?.('debug') === true, request, transport: 'http' }
     const body = typeof request.body === 'string' ? request.body : ''
-    let result: DispatchResult
-    try {
-      result = await dispatcher.dispatchText(body, context)
-    } catch (error) {
-      try {
-        log.error({ err: error }, 'JSON-RPC dispatch failed')
-      } catch {}
-      result = DISPATCH_FAILED
-    }
+    const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)
     if (result.body === undefined) return await reply.code(status).send()
     return await reply.code(status).type(JSON_CONTENT_TYPE).send(result.body)

@@ -58,9 +58,21 @@ function bindNamed (entry: RpcMethodEntry, params: Record<string, unknown>): unk
   return args
 }
 
-/** Turns a request's params, by position or by name, into the method's arguments. */
-export function bindParams (entry: RpcMethodEntry, params: unknown[] | Record<string, unknown> | undefined): unknown[] {
+function bind (entry: RpcMethodEntry, params: unknown[] | Record<string, unknown> | undefined): unknown[] {
   if (params === undefined) return bindPositional(entry, [])
   if (Array.isArray(params)) return bindPositional(entry, params)
   return bindNamed(entry, params)
+}
+
+/**
+ * Turns a request's params, by position or by name, into the method's
+ * arguments, and checks them against the method's parameter schemas.
+ */
+export function bindParams (entry: RpcMethodEntry, params: unknown[] | Record<string, unknown> | undefined): unknown[] {
+  const args = bind(entry, params)
+  if (entry.validateArgs !== undefined) {
+    const problems = entry.validateArgs(args)
+    if (problems !== undefined) throw invalidParams(problems)
+  }
+  return args
 }

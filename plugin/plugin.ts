@@ -3,13 +3,16 @@ import fp from 'fastify-plugin'
 import { RpcConfigurationError } from './configuration-error'
 import { createDispatcher } from './dispatcher'
 import { httpTransport } from './http-transport'
+import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { buildRegistry } from './registry'
 import { createWebSocketHandler } from './websocket-transport'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)
-  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards })
+  // Schemas the app added with fastify.addSchema before registering the plugin, for `$ref`.
+  const sharedSchemas = Object.values(fastify.getSchemas()) as JSONSchemaObject[]
+  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas })
   const dispatcher = createDispatcher(registry, {
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,

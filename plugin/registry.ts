@@ -1,8 +1,12 @@
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
 import type { RpcMethodOptions, RpcMethodRecord } from './decorators'
 import type { RpcGuard } from './call-context'
+import type { JSONSchemaObject } from './json-schema'
 import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
+import { buildArgsValidator, type ArgsValidator } from './param-validation'
 import { readParameterList } from './parameter-list'
+import { buildResultEncoder, type ResultEncoder } from './result-encoding'
+import { createSchemaCompiler, type SchemaCompiler } from './schema-compiler'
 
 export interface RpcParameter {
   /** The declared name, or `arg<i>` for a destructured parameter. */
@@ -31,6 +35,10 @@ export interface RpcMethodEntry {
   /** The most positional params accepted; Infinity with a rest parameter. */
   readonly maxPositional: number
   readonly returnType: Function | undefined
+  /** Checks the bound arguments against the parameter schemas; undefined when nothing is checked. */
+  readonly validateArgs: ArgsValidator | undefined
+  /** Writes the result as JSON text, through its compiled serializer when it has a schema. */
+  readonly encodeResult: ResultEncoder
   /** Milliseconds; 0 means no limit. */
   readonly timeout: number
   /** Where the method takes its `RpcContext` among its arguments; -1 when it takes none. */
@@ -68,7 +76,32 @@ function invalidDecorator (where: string, problem: string): RpcConfigurationErro
   return new RpcConfigurationError('FST_JSONRPC_INVALID_DECORATOR', `@rpcMethod on ${where}: ${problem}`)
 }
 
-function buildEntry (service: object, record: RpcMethodRecord, registryOptions: RegistryOptions): RpcMethodEntry {
+function isPlainObject (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isSchema (value: unknown): boolean {
+  return typeof value === 'boolean' || isPlainObject(value)
+}
+
+function checkSchemaOptions (qualifiedName: string, options: RpcMethodOptions, byName: ReadonlyMap<string, RpcParameter>): void {
+  if (options.params !== undefined) {
+    if (!isPlainObject(options.params)) {
+      throw invalidDecorator(qualifiedName, 'the `params` option must map parameter names to JSON Schemas')
+    }
+    for (const [name, schema] of Object.entries(options.params)) {
+      if (!byName.has(name)) {
+        throw invalidDecorator(qualifiedName, `\`params\` names "${name}", which is not a parameter (parameters: ${[...byName.keys()].join(', ') || 'none'})`)
+      }
+      if (!isSchema(schema)) throw invalidDecorator(qualifiedName, `\`params.${name}\` must be a JSON Schema (an object or a boolean)`)
+    }
+  }
+  if (options.result !== undefined && !isSchema(options.result)) {
+    throw invalidDecorator(qualifiedName, 'the `result` option must be a JSON Schema (an object or a boolean)')
+  }
+}
+
+function buildEntry (service: object, record: RpcMethodRecord, registryOptions: RegistryOptions, compiler: SchemaCompiler): RpcMethodEntry {
   const { propertyKey, options } = record
   const qualifiedName = `${describeService(service)}.${propertyKey}`
   const fn: unknown = (service as Record<string, unknown>)[propertyKey]
@@ -116,6 +149,9 @@ function buildEntry (service: object, record: RpcMethodRecord, registryOptions: 
     }
   }
 
+  checkSchemaOptions(qualifiedName, options, byName)
+  const returnType: Function | undefined = Reflect.getMetadata(DESIGN_RETURN_TYPE, service, propertyKey)
+
   let minPositional = 0
   for (const param of parameters) if (param.required) minPositional = param.index + 1
 
@@ -129,7 +165,9 @@ function buildEntry (service: object, record: RpcMethodRecord, registryOptions: 
     byName,
     minPositional,
     maxPositional: rest === undefined ? parameters.length : Infinity,
-    returnType: Reflect.getMetadata(DESIGN_RETURN_TYPE, service, propertyKey),
+    returnType,
+    validateArgs: buildArgsValidator({ parameters, rest, schemas: options.params, where: qualifiedName }, compiler),
+    encodeResult: buildResultEncoder({ schema: options.result, returnType, where: qualifiedName }, compiler),
     timeout,
     contextIndex,
     guards: [...registryOptions.guards ?? [], ...guardList(qualifiedName, options.guard)],
@@ -150,6 +188,11 @@ export interface RegistryOptions {
   defaultTimeout?: number
   /** Checked before every method's own guards. */
   guards?: readonly RpcGuard[]
+  /**
+   * Schemas (each with a `$id`) that `params` and `result` schemas may `$ref`;
+   * the plugin passes the Fastify instance's `getSchemas()`.
+   */
+  sharedSchemas?: readonly JSONSchemaObject[]
 }
 
 /**
@@ -159,6 +202,7 @@ export interface RegistryOptions {
 export function buildRegistry (services: readonly object[], options: RegistryOptions = {}): RpcRegistry {
   ensureReflectMetadata()
   const registry = new Map<string, RpcMethodEntry>()
+  const compiler = createSchemaCompiler(options.sharedSchemas)
   for (const service of services) {
     if (typeof service === 'function') {
       const name = (service as Function).name || 'anonymous class'
@@ -175,7 +219,7 @@ export function buildRegistry (services: readonly object[], options: RegistryOpt
         `${describeService(service)} has no @rpcMethod() methods: decorate the methods clients may call`)
     }
     for (const record of records) {
-      const entry = buildEntry(service, record, options)
+      const entry = buildEntry(service, record, options, compiler)
       if (entry.name.startsWith(RESERVED_PREFIX)) {
         throw new RpcConfigurationError('FST_JSONRPC_RESERVED_NAME',
           `${entry.qualifiedName} is exposed as "${entry.name}", but names starting with "rpc." are reserved by JSON-RPC 2.0`)

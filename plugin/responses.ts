@@ -1,4 +1,16 @@
+import fastJsonStringify from 'fast-json-stringify'
 import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/messages'
+
+/** Compiled once: the error object's members are known, only `data` is free-form. */
+const serializeErrorObject = fastJsonStringify({
+  type: 'object',
+  properties: {
+    code: { type: 'integer' },
+    message: { type: 'string' },
+    data: {}
+  },
+  required: ['code', 'message']
+})
 
 /**
  * Response envelopes are written as text: the member order is fixed, so the
@@ -15,7 +27,7 @@ export function successJson (resultJson: string, id: JsonRpcId): string {
 
 /** Throws when `error.data` cannot be encoded; callers fall back to an error without data. */
 export function errorJson (error: JsonRpcErrorObject, id: JsonRpcId): string {
-  return '{"jsonrpc":"2.0","error":' + JSON.stringify(error) + ',"id":' + encodeId(id) + '}'
+  return '{"jsonrpc":"2.0","error":' + serializeErrorObject(error) + ',"id":' + encodeId(id) + '}'
 }
 
 /** `JSON.stringify` that answers `null` where JSON has no value (undefined, functions, symbols). */

@@ -60,12 +60,15 @@ export function createWebSocketHandler (dispatcher: Dispatcher): (socket: WebSoc
       connection: createConnection(socket, log)
     }
     socket.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      dispatcher.dispatchText(messageText(data), context).then(
-        result => {
-          if (result.body !== undefined && socket.readyState === OPEN) socket.send(result.body)
-        },
-        (error: unknown) => { log.error({ err: error }, 'a WebSocket message could not be answered') }
-      )
+      // dispatchText never rejects: a failure inside comes back as a -32603 answer.
+      void dispatcher.dispatchText(messageText(data), context).then(result => {
+        if (result.body === undefined || socket.readyState !== OPEN) return
+        try {
+          socket.send(result.body)
+        } catch (error) {
+          log.error({ err: error }, 'a WebSocket answer could not be sent')
+        }
+      })
     })
   }
 }

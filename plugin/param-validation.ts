@@ -1,0 +1,115 @@
+import type { JSONSchema } from './json-schema'
+import type { ParamsProblem } from './params-binding'
+import { escapePointer, toProblems, type CompiledValidator, type SchemaCompiler } from './schema-compiler'
+
+/** Checks bound arguments; answers the problems, or undefined when all is well. */
+export type ArgsValidator = (args: readonly unknown[]) => ParamsProblem[] | undefined
+
+/** What validation needs to know of a parameter; the registry's RpcParameter has it. */
+export interface ValidatedParameter {
+  readonly name: string
+  readonly index: number
+  readonly designType: Function | undefined
+}
+
+export type DerivedType = 'string' | 'number' | 'boolean' | 'array'
+
+/**
+ * `design:paramtypes` records a constructor; only the JSON primitives and
+ * arrays say something checkable. `Object`, interfaces, unions and classes
+ * arrive as `Object` or a class, which accept anything here.
+ */
+export function typeFromDesignType (designType: Function | undefined): DerivedType | undefined {
+  switch (designType) {
+    case String: return 'string'
+    case Number: return 'number'
+    case Boolean: return 'boolean'
+    case Array: return 'array'
+    default: return undefined
+  }
+}
+
+interface Check {
+  readonly index: number
+  readonly pointer: string
+  readonly validate: (value: unknown) => boolean
+  /** Called only after `validate` failed, to describe why. */
+  readonly explain: (pointer: string) => ParamsProblem[]
+}
+
+/**
+ * A derived schema would be a single `{ type }`: a typeof test says the same
+ * as ajv's compiled function (JSON numbers are finite), in ajv's words,
+ * without its call overhead on the hot path.
+ */
+const TYPE_TESTS: Readonly<Record<DerivedType, (value: unknown) => boolean>> = {
+  string: value => typeof value === 'string',
+  number: value => typeof value === 'number' && Number.isFinite(value),
+  boolean: value => typeof value === 'boolean',
+  array: value => Array.isArray(value)
+}
+
+function derivedCheck (index: number, pointer: string, type: DerivedType): Check {
+  const message = `must be ${type}`
+  return { index, pointer, validate: TYPE_TESTS[type], explain: path => [{ path, message }] }
+}
+
+function compiledCheck (index: number, pointer: string, validate: CompiledValidator): Check {
+  return { index, pointer, validate, explain: path => toProblems(validate.errors, path) }
+}
+
+export interface ArgsValidatorSpec {
+  readonly parameters: readonly ValidatedParameter[]
+  readonly rest: ValidatedParameter | undefined
+  /** The decorator's `params`: explicit schemas by parameter name, overriding the derived ones. */
+  readonly schemas: Readonly<Record<string, JSONSchema>> | undefined
+  /** `Class.method`, for configuration errors. */
+  readonly where: string
+}
+
+/**
+ * Compiles one validator per checked parameter, once. A rest parameter's
+ * schema in `params` describes each element, the way `...values: number[]`
+ * describes each value; its design type (always Array) adds nothing.
+ * Returns undefined when no parameter is checked, so calls skip validation.
+ */
+export function buildArgsValidator (spec: ArgsValidatorSpec, compiler: SchemaCompiler): ArgsValidator | undefined {
+  const { parameters, rest, schemas, where } = spec
+  const checks: Check[] = []
+  for (const param of parameters) {
+    const pointer = '/' + escapePointer(param.name)
+    const explicit = schemas?.[param.name]
+    if (explicit === undefined) {
+      const derived = typeFromDesignType(param.designType)
+      if (derived !== undefined) checks.push(derivedCheck(param.index, pointer, derived))
+    } else if (explicit !== true) {
+      checks.push(compiledCheck(param.index, pointer, compiler.validator(explicit, `${where} parameter "${param.name}"`)))
+    }
+  }
+  const restSchema = rest === undefined ? undefined : schemas?.[rest.name]
+  const restCheck = rest === undefined || restSchema === undefined || restSchema === true
+    ? undefined
+    : compiledCheck(rest.index, '/' + escapePointer(rest.name) + '/',
+      compiler.validator(restSchema, `${where} rest parameter "${rest.name}" (the schema of each element)`))
+  if (checks.length === 0 && restCheck === undefined) return undefined
+
+  return function validateArgs (args) {
+    let problems: ParamsProblem[] | undefined
+    for (const check of checks) {
+      const value = args[check.index]
+      // Absent (an optional parameter left out): the method's default applies.
+      if (value === undefined) continue
+      if (!check.validate(value)) {
+        problems = (problems ?? []).concat(check.explain(check.pointer))
+      }
+    }
+    if (restCheck !== undefined) {
+      for (let i = restCheck.index; i < args.length; i++) {
+        if (!restCheck.validate(args[i])) {
+          problems = (problems ?? []).concat(restCheck.explain(restCheck.pointer + String(i - restCheck.index)))
+        }
+      }
+    }
+    return problems
+  }
+}
