@@ -85,12 +85,15 @@ test('regression: an id of 1e400 (Infinity) is refused instead of echoed as inva
   t.same(JSON.parse(batch.body).map((response: { id: unknown }) => response.id), [null, 2], 'the rest of a batch is answered')
 })
 
-test('huge numbers in params follow JSON.parse: 1e400 arrives as Infinity and an Infinity result is encoded as null', async t => {
+test('huge numbers in params follow JSON.parse: 1e400 arrives as Infinity, which a number parameter refuses', async t => {
   const { app } = await buildHostileApp()
   t.teardown(() => app.close())
   const sum = await post(app, call('Sum', '[1e400, 1]'))
-  t.equal(sum.statusCode, 200)
-  t.same(sum.json(), { jsonrpc: '2.0', result: null, id: 1 })
+  t.equal(sum.statusCode, 400)
+  t.same(sum.json(), { jsonrpc: '2.0', error: { code: -32602, message: 'Invalid params', data: [{ path: '/a', message: 'must be number' }] }, id: 1 },
+    'JSON numbers are finite: Infinity is not a number parameter')
+  const untyped = await post(app, call('echo', '[1e400]'))
+  t.same(untyped.json(), { jsonrpc: '2.0', result: null, id: 1 }, 'an untyped parameter receives Infinity, and JSON encodes it as null')
   const tiny = await post(app, call('echo', '[1e-400]'))
   t.same(tiny.json(), { jsonrpc: '2.0', result: 0, id: 1 }, '1e-400 underflows to 0')
   const precise = await post(app, '{"jsonrpc":"2.0","method":"ping","id":12345678901234567890}')
