@@ -1,5 +1,8 @@
 import type { RpcGuard } from './call-context'
 import { RpcConfigurationError } from './configuration-error'
+import type { OpenRpcInfo } from './openrpc'
+
+const DEFAULT_OPENRPC_INFO: OpenRpcInfo = { title: 'JSON-RPC API', version: '1.0.0' }
 
 export type HttpStatusMode = 'json-rpc-over-http' | 'always-200'
 
@@ -26,6 +29,11 @@ export interface RpcPluginOptions {
   guard?: RpcGuard | readonly RpcGuard[]
   /** Also serve JSON-RPC over WebSocket on `GET path` (needs @fastify/websocket). Default false. */
   websocket?: boolean
+  /**
+   * Serve the OpenRPC document on `rpc.discover`. Default true; `false`
+   * turns it off; `{ info }` sets the document's title, version and description.
+   */
+  openrpc?: boolean | { info?: Partial<OpenRpcInfo> }
 }
 
 export interface NormalizedOptions {
@@ -38,9 +46,11 @@ export interface NormalizedOptions {
   bodyLimit: number | undefined
   guards: readonly RpcGuard[]
   websocket: boolean
+  /** undefined when discovery is off. */
+  openrpcInfo: OpenRpcInfo | undefined
 }
 
-const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit', 'guard', 'websocket'])
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc'])
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
@@ -80,11 +90,13 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
   if (guards.some(candidate => typeof candidate !== 'function')) {
     throw invalid('`guard` must be a function or an array of functions')
   }
+  const openrpcInfo = openrpcInfoFrom(options.openrpc)
   if (typeof websocket !== 'boolean') throw invalid(`\`websocket\` must be true or false, got ${JSON.stringify(websocket)}`)
   return {
     services,
     guards,
     websocket,
+    openrpcInfo,
     path,
     httpStatus,
     maxBatchSize: positiveInteger(options.maxBatchSize, 'maxBatchSize', 1000) as number,
@@ -92,4 +104,15 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
     timeout,
     bodyLimit: positiveInteger(options.bodyLimit, 'bodyLimit', undefined)
   }
+}
+
+function openrpcInfoFrom (openrpc: RpcPluginOptions['openrpc']): OpenRpcInfo | undefined {
+  if (openrpc === false) return undefined
+  if (openrpc === undefined || openrpc === true) return DEFAULT_OPENRPC_INFO
+  if (typeof openrpc !== 'object' || openrpc === null) throw invalid('`openrpc` must be true, false or { info: { title, version } }')
+  const info = { ...DEFAULT_OPENRPC_INFO, ...openrpc.info }
+  for (const key of ['title', 'version', 'description'] as const) {
+    if (info[key] !== undefined && typeof info[key] !== 'string') throw invalid(`\`openrpc.info.${key}\` must be a string`)
+  }
+  return info
 }

@@ -68,10 +68,24 @@ export interface ArgsValidatorSpec {
 }
 
 /**
- * Compiles one validator per checked parameter, once. A rest parameter's
- * schema in `params` describes each element, the way `...values: number[]`
- * describes each value; its design type (always Array) adds nothing.
- * Returns undefined when no parameter is checked, so calls skip validation.
+ * A rest parameter is checked element by element: TypeScript records the
+ * element type of `...values: number[]` (Number) as its design type, and a
+ * schema in `params` describes each element the same way.
+ */
+function buildRestCheck (rest: ValidatedParameter, explicit: JSONSchema | undefined, where: string, compiler: SchemaCompiler): Check | undefined {
+  const pointer = '/' + escapePointer(rest.name) + '/'
+  if (explicit === undefined) {
+    const derived = typeFromDesignType(rest.designType)
+    return derived === undefined ? undefined : derivedCheck(rest.index, pointer, derived)
+  }
+  if (explicit === true) return undefined
+  return compiledCheck(rest.index, pointer, compiler.validator(explicit, `${where} rest parameter "${rest.name}" (the schema of each element)`))
+}
+
+/**
+ * Compiles one validator per checked parameter, once, and the element check
+ * of a rest parameter. Returns undefined when nothing is checked, so calls
+ * skip validation.
  */
 export function buildArgsValidator (spec: ArgsValidatorSpec, compiler: SchemaCompiler): ArgsValidator | undefined {
   const { parameters, rest, schemas, where } = spec
@@ -86,11 +100,7 @@ export function buildArgsValidator (spec: ArgsValidatorSpec, compiler: SchemaCom
       checks.push(compiledCheck(param.index, pointer, compiler.validator(explicit, `${where} parameter "${param.name}"`)))
     }
   }
-  const restSchema = rest === undefined ? undefined : schemas?.[rest.name]
-  const restCheck = rest === undefined || restSchema === undefined || restSchema === true
-    ? undefined
-    : compiledCheck(rest.index, '/' + escapePointer(rest.name) + '/',
-      compiler.validator(restSchema, `${where} rest parameter "${rest.name}" (the schema of each element)`))
+  const restCheck = rest === undefined ? undefined : buildRestCheck(rest, schemas?.[rest.name], where, compiler)
   if (checks.length === 0 && restCheck === undefined) return undefined
 
   return function validateArgs (args) {

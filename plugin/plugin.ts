@@ -5,6 +5,7 @@ import { createDispatcher } from './dispatcher'
 import { httpTransport } from './http-transport'
 import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
+import { buildOpenRpcDocument, withDiscovery } from './openrpc'
 import { buildRegistry } from './registry'
 import { createWebSocketHandler } from './websocket-transport'
 
@@ -12,7 +13,10 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   const options = normalizeOptions(rawOptions)
   // Schemas the app added with fastify.addSchema before registering the plugin, for `$ref`.
   const sharedSchemas = Object.values(fastify.getSchemas()) as JSONSchemaObject[]
-  const registry = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas })
+  const methods = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas })
+  const registry = options.openrpcInfo === undefined
+    ? methods
+    : withDiscovery(methods, buildOpenRpcDocument(methods, options.openrpcInfo, sharedSchemas), options.guards)
   const dispatcher = createDispatcher(registry, {
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,

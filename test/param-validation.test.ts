@@ -199,6 +199,29 @@ test('a rest parameter checks each element against its `params` schema, by posit
   t.same(service.received, [['sum', 1, 2, 3], ['sum', 4, 5]], 'refused calls never reached the method')
 })
 
+test('a rest parameter without a schema is checked by its declared element type', async t => {
+  class Sums {
+    @rpcMethod()
+    add (...nums: number[]): number {
+      return nums.reduce((total, n) => total + n, 0)
+    }
+
+    @rpcMethod()
+    loose (...values: unknown[]): number {
+      return values.length
+    }
+  }
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(rpcPlugin, { services: [new Sums()] })
+  t.equal((await call(app, 'add', [1, 2, 3])).body.result, 6)
+  const refused = await call(app, 'add', [1, '2', 3])
+  t.same(refused.body.error, { code: -32602, message: 'Invalid params', data: [{ path: '/nums/1', message: 'must be number' }] },
+    'TypeScript records Number for `...nums: number[]`: "2" is not summed as text')
+  t.same((await call(app, 'add', { nums: [1, 'x'] })).body.error.data, [{ path: '/nums/1', message: 'must be number' }])
+  t.equal((await call(app, 'loose', [1, 'two', null])).body.result, 3, 'unknown[] elements are not checked')
+})
+
 test('$ref reaches a schema added with fastify.addSchema', async t => {
   class Accounts {
     @rpcMethod({ params: { user: { $ref: 'user#' } } })

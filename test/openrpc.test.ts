@@ -1,0 +1,138 @@
+import Ajv from 'ajv'
+import Fastify from 'fastify'
+import { test, type Test } from 'tap'
+import openrpcMetaSchema from '@open-rpc/meta-schema'
+import jsonSchemaMetaSchema from '@json-schema-tools/meta-schema'
+import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type OpenRpcDocument } from '../index'
+import { GreetingService } from '../services'
+import { appWith, post } from './fixtures/app'
+
+/**
+ * The OpenRPC meta-schema (@open-rpc/meta-schema) describes the schemas in a
+ * document by $ref to the JSON Schema meta-schema of @json-schema-tools/meta-schema.
+ * Both declare that one as their dialect, which ajv does not know by name, so
+ * the dialect is left out.
+ */
+function openrpcValidator (): ReturnType<Ajv['compile']> {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false })
+  const { $schema: _jsonSchemaDialect, ...jsonSchemaMeta } = jsonSchemaMetaSchema as unknown as Record<string, unknown>
+  // The OpenRPC meta-schema refers to it both with and without the trailing slash of its $id.
+  ajv.addSchema({ ...jsonSchemaMeta, $id: 'https://meta.json-schema.tools/' })
+  ajv.addSchema({ ...jsonSchemaMeta, $id: 'https://meta.json-schema.tools' })
+  const { $schema: _openrpcDialect, ...metaSchema } = openrpcMetaSchema as unknown as Record<string, unknown>
+  return ajv.compile(metaSchema)
+}
+
+class CatalogService {
+  @rpcMethod({
+    summary: 'Finds products',
+    description: 'Searches the catalog by **name**.',
+    params: { query: { type: 'string', minLength: 2 }, limit: { type: 'integer', minimum: 1, maximum: 100 } },
+    result: { type: 'array', items: { type: 'object', properties: { sku: { type: 'string' }, price: { type: 'number' } }, required: ['sku'] } },
+    errors: [{ code: 4040, message: 'Catalog offline' }]
+  })
+  search (query: string, limit = 10, @rpcContext() context?: RpcContext): Array<{ sku: string, price: number }> {
+    void context
+    return [{ sku: query.slice(0, limit), price: 1 }]
+  }
+
+  @rpcMethod({ deprecated: true, guard: () => true, timeout: 500 })
+  async legacyTotal (...amounts: number[]): Promise<number> {
+    return amounts.reduce((sum, amount) => sum + amount, 0)
+  }
+
+  @rpcMethod({ params: { point: { $ref: 'point#' } } })
+  distance (point: { x: number, y: number }): number {
+    return Math.hypot(point.x, point.y)
+  }
+
+  @rpcMethod()
+  pair ({ a, b }: { a: number, b: number }): number {
+    return a + b
+  }
+
+  notExposed (): string {
+    return 'hidden'
+  }
+}
+
+async function discover (t: Test, options: Partial<Parameters<typeof appWith>[1]> = {}): Promise<OpenRpcDocument> {
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  app.addSchema({ $id: 'point', type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'] })
+  await app.register(rpcPlugin, { services: [new GreetingService(), new CatalogService()], ...options })
+  const reply = await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 })
+  t.equal(reply.statusCode, 200)
+  return reply.json().result
+}
+
+test('rpc.discover answers an OpenRPC document that validates against the meta-schema', async t => {
+  const document = await discover(t)
+  const validate = openrpcValidator()
+  t.ok(validate(document), JSON.stringify(validate.errors))
+  const { params: _params, ...withoutParams } = document.methods[0]
+  t.notOk(validate({ ...document, methods: [withoutParams] }), 'the validator does refuse a method without params')
+  t.equal(document.openrpc, '1.3.2')
+  t.same(document.info, { title: 'JSON-RPC API', version: '1.0.0' })
+  t.same(document.methods.map(method => method.name), ['ping', 'hao', 'hello', 'Sum', 'search', 'legacyTotal', 'distance', 'pair', 'rpc.discover'],
+    'every decorated method, and nothing undecorated')
+})
+
+test('the document describes params, results and errors from the signatures and decorator options', async t => {
+  const { methods } = await discover(t)
+  const byName = new Map(methods.map(method => [method.name, method]))
+  t.same(byName.get('hello'), {
+    name: 'hello',
+    paramStructure: 'either',
+    params: [{ name: 'name', schema: { type: 'string' }, required: true }],
+    result: { name: 'hello.result', schema: { type: 'string' } },
+    errors: [{ code: -32602, message: 'Invalid params' }]
+  }, 'derived from design:paramtypes and design:returntype')
+  t.same(byName.get('ping'), { name: 'ping', paramStructure: 'either', params: [], result: { name: 'ping.result', schema: { type: 'string' } } })
+
+  const search = byName.get('search')
+  t.equal(search?.summary, 'Finds products')
+  t.equal(search?.description, 'Searches the catalog by **name**.')
+  t.same(search?.params, [
+    { name: 'query', schema: { type: 'string', minLength: 2 }, required: true },
+    { name: 'limit', schema: { type: 'integer', minimum: 1, maximum: 100 }, required: false }
+  ], 'given schemas win; the @rpcContext() parameter is not listed')
+  t.match(search?.result.schema, { type: 'array', items: { required: ['sku'] } })
+  t.same(search?.errors, [{ code: -32602, message: 'Invalid params' }, { code: 4040, message: 'Catalog offline' }])
+
+  const legacy = byName.get('legacyTotal')
+  t.equal(legacy?.deprecated, true)
+  t.same(legacy?.params, [{ name: 'amounts', schema: { type: 'array', items: { type: 'number' } }, required: false, description: 'Rest parameter: by position, every remaining param; by name, an array.', 'x-rest': true }])
+  t.same(legacy?.errors?.map(error => error.code), [-32602, -32001, -32000], 'guarded and timed: Unauthorized and Call timed out')
+
+  t.same(byName.get('distance')?.params, [{ name: 'point', schema: { $ref: 'point#' }, required: true }])
+  t.equal(byName.get('pair')?.paramStructure, 'by-position', 'a destructured parameter has no name to send')
+})
+
+test('schemas added with fastify.addSchema are listed under components', async t => {
+  const document = await discover(t)
+  t.same(document.components?.schemas.point, { $id: 'point', type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'] })
+})
+
+test('info is configurable and discovery can be turned off', async t => {
+  const document = await discover(t, { openrpc: { info: { title: 'Catalog', version: '2.1.0', description: 'Products' } } })
+  t.same(document.info, { title: 'Catalog', version: '2.1.0', description: 'Products' })
+
+  const app = await appWith(t, { services: [new GreetingService()], openrpc: false })
+  t.same((await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 })).json().error, { code: -32601, message: 'Method not found' })
+})
+
+test('a plugin-wide guard protects rpc.discover too', async t => {
+  const app = await appWith(t, { services: [new GreetingService()], guard: context => context.request.headers.authorization === 'Bearer ok' })
+  t.equal((await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 })).json().error.code, -32001)
+  t.equal((await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 }, { authorization: 'Bearer ok' })).json().result.openrpc, '1.3.2')
+})
+
+test('a wrong openrpc option is a registration error', async t => {
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  await t.rejects(async () => {
+    await app.register(rpcPlugin, { services: [new GreetingService()], openrpc: { info: { title: 5 as unknown as string } } })
+    await app.ready()
+  }, { code: 'FST_JSONRPC_INVALID_OPTION', message: /`openrpc.info.title` must be a string/ })
+})
