@@ -7,7 +7,8 @@ import { test } from 'tap'
 /**
  * Installs the `npm pack` tarball into a scratch project and compiles and runs
  * a user's app against it, once as CommonJS and once as ESM, the way users
- * consume the package. The scratch project links this project's installed
+ * consume the package. It packs the `dist/` that `npm test` has just built
+ * (the prepack build is skipped to save its time). The scratch project links this project's installed
  * dependencies instead of downloading them again.
  */
 const root = resolve(__dirname, '..')
@@ -52,7 +53,7 @@ test('the packed package works from CommonJS and ESM TypeScript apps', { timeout
   const scratch = mkdtempSync(join(tmpdir(), 'fastify-jsonrpc-pack-'))
   t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
 
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 }))
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 }))
   const files: string[] = packed[0].files.map((file: { path: string }) => file.path)
   t.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('esm/index.mjs'), 'ships compiled JS, types and the ESM entry')
   t.notOk(files.some(file => file.startsWith('test/') || file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.d.mts')), 'ships no TypeScript sources or tests')
