@@ -255,26 +255,46 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return finish(context, method, replyId, isNotification, started, pending)
   }
 
-  async function handleBatch (batch: unknown[], context: DispatchContext): Promise<DispatchResult> {
+  /** Synchronous calls are answered in order without a promise; from the first asynchronous one on, a bounded pool takes over. */
+  function handleBatch (batch: unknown[], context: DispatchContext): DispatchResult | Promise<DispatchResult> {
     if (batch.length === 0) return single(failure(INVALID_REQUEST, null, 'a batch must not be empty'))
     if (batch.length > maxBatchSize) {
       return single(failure(INVALID_REQUEST, null, { maxBatchSize, received: batch.length },
         `Invalid Request: a batch may hold at most ${maxBatchSize} calls, this one has ${batch.length}`))
     }
     const outcomes: Array<CallOutcome | undefined> = new Array(batch.length)
-    let next = 0
-    // A fixed pool of workers bounds how many calls of one batch run at once.
-    async function work (): Promise<void> {
+    for (let index = 0; index < batch.length; index++) {
+      const outcome = handleRequest(batch[index], context)
+      if (outcome instanceof Promise) return finishConcurrently(batch, outcomes, index, outcome, context)
+      outcomes[index] = outcome
+    }
+    return joinBatch(outcomes)
+  }
+
+  async function finishConcurrently (
+    batch: unknown[],
+    outcomes: Array<CallOutcome | undefined>,
+    firstIndex: number,
+    firstPending: Promise<CallOutcome | undefined>,
+    context: DispatchContext
+  ): Promise<DispatchResult> {
+    let next = firstIndex + 1
+    // A fixed pool of workers bounds how many calls of one batch run at once; the first worker starts with the call already running.
+    async function work (index: number, pending: Promise<CallOutcome | undefined> | undefined): Promise<void> {
+      if (pending !== undefined) outcomes[index] = await pending
       while (next < batch.length) {
-        const index = next++
-        const outcome = handleRequest(batch[index], context)
-        outcomes[index] = outcome instanceof Promise ? await outcome : outcome
+        const current = next++
+        const outcome = handleRequest(batch[current], context)
+        outcomes[current] = outcome instanceof Promise ? await outcome : outcome
       }
     }
-    const workers: Array<Promise<void>> = []
-    for (let i = Math.min(batchConcurrency, batch.length); i > 0; i--) workers.push(work())
+    const workers: Array<Promise<void>> = [work(firstIndex, firstPending)]
+    for (let i = Math.min(batchConcurrency, batch.length - firstIndex) - 1; i > 0; i--) workers.push(work(-1, undefined))
     await Promise.all(workers)
+    return joinBatch(outcomes)
+  }
 
+  function joinBatch (outcomes: ReadonlyArray<CallOutcome | undefined>): DispatchResult {
     let body: string | undefined
     for (const outcome of outcomes) {
       if (outcome === undefined) continue
@@ -283,32 +303,48 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return body === undefined ? NO_ANSWER : { body: body + ']', batch: true, errorCode: 0 }
   }
 
-  async function handleMessage (message: unknown, context: DispatchContext): Promise<DispatchResult> {
-    if (Array.isArray(message)) return await handleBatch(message, context)
-    const outcome = await handleRequest(message, context)
+  function toResult (outcome: CallOutcome | undefined): DispatchResult {
     return outcome === undefined ? NO_ANSWER : single(outcome)
   }
 
-  async function handleText (text: string, context: DispatchContext): Promise<DispatchResult> {
+  /** A result without a promise when every call of the message was synchronous. */
+  function handleMessage (message: unknown, context: DispatchContext): DispatchResult | Promise<DispatchResult> {
+    if (Array.isArray(message)) return handleBatch(message, context)
+    const outcome = handleRequest(message, context)
+    return outcome instanceof Promise ? outcome.then(toResult) : toResult(outcome)
+  }
+
+  function handleText (text: string, context: DispatchContext): DispatchResult | Promise<DispatchResult> {
     const parsed = parseBody(text)
-    if (parsed.ok) return await handleMessage(parsed.value, context)
+    if (parsed.ok) return handleMessage(parsed.value, context)
     return parsed.reason === 'syntax'
       ? single(failure(PARSE_ERROR, null))
       : single(failure(INVALID_REQUEST, null, 'the body holds a forbidden "__proto__" or "constructor.prototype" key'))
   }
 
-  /** The one place a failure outside any call (a logger that throws, say) is caught, for every transport. */
-  async function answerAnyway (pending: Promise<DispatchResult>, context: DispatchContext): Promise<DispatchResult> {
-    try {
-      return await pending
-    } catch (error) {
+  /**
+   * The one place a failure outside any call (a logger that throws, say) is
+   * caught, for every transport. One promise per message, and no more.
+   */
+  function answerAnyway<TInput> (
+    handle: (input: TInput, context: DispatchContext) => DispatchResult | Promise<DispatchResult>,
+    input: TInput,
+    context: DispatchContext
+  ): Promise<DispatchResult> {
+    const failed = (error: unknown): DispatchResult => {
       logFailure(context.log, error, {}, 'JSON-RPC dispatch failed')
       return DISPATCH_FAILED
+    }
+    try {
+      const result = handle(input, context)
+      return result instanceof Promise ? result.catch(failed) : Promise.resolve(result)
+    } catch (error) {
+      return Promise.resolve(failed(error))
     }
   }
 
   return {
-    dispatch: async (message, context) => await answerAnyway(handleMessage(message, context), context),
-    dispatchText: async (text, context) => await answerAnyway(handleText(text, context), context)
+    dispatch: (message, context) => answerAnyway(handleMessage, message, context),
+    dispatchText: (text, context) => answerAnyway(handleText, text, context)
   }
 }

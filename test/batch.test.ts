@@ -14,6 +14,11 @@ class TimedService {
     this.running--
     return label
   }
+
+  @rpcMethod()
+  echo (label: string): string {
+    return label
+  }
 }
 
 function call (id: number, ms: number): object {
@@ -69,4 +74,14 @@ test('a batch holding a batch is an invalid element', async t => {
     { jsonrpc: '2.0', error: { code: -32600 }, id: null },
     { jsonrpc: '2.0', result: 'call 2', id: 2 }
   ])
+})
+
+test('a batch mixing synchronous and asynchronous calls keeps request order and its concurrency bound', async t => {
+  const service = new TimedService()
+  const app = await appWith(t, { services: [service], batchConcurrency: 2 })
+  const echo = (id: number): object => ({ jsonrpc: '2.0', method: 'echo', params: [`call ${id}`], id })
+  const batch = [echo(1), echo(2), call(3, 40), echo(4), call(5, 10), call(6, 0), echo(7)]
+  const reply = await post(app, batch)
+  t.same(reply.json().map((response: { result: string }) => response.result), batch.map((_, i) => `call ${i + 1}`))
+  t.equal(service.mostAtOnce, 2, 'never more than batchConcurrency asynchronous calls at once')
 })
