@@ -83,13 +83,14 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
     const body = typeof request.body === 'string' ? request.body : ''
     const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)
-    if (result.body === undefined) return await reply.code(status).send()
-    return await reply.code(status).type(JSON_CONTENT_TYPE).send(result.body)
+    // The reply is returned, not awaited: awaiting it would wait for the socket write to finish.
+    if (result.body === undefined) return reply.code(status).send()
+    return reply.code(status).type(JSON_CONTENT_TYPE).send(result.body)
   })
 
   const methodNotAllowed = invalidRequestBody('JSON-RPC calls are sent with POST')
   async function rejectMethod (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-    return await reply.code(405).header('allow', 'POST').type(JSON_CONTENT_TYPE).send(methodNotAllowed)
+    return reply.code(405).header('allow', 'POST').type(JSON_CONTENT_TYPE).send(methodNotAllowed)
   }
   scope.route({ method: [...OTHER_METHODS], url: path, handler: rejectMethod })
   // A plain GET is refused like any other method; with WebSocket on, a GET upgrade is served.
