@@ -37,6 +37,18 @@ function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
   }
 }
 
+const UNSUPPORTED_CHARSET = 'FST_JSONRPC_UNSUPPORTED_CHARSET'
+
+/**
+ * JSON exchanged between systems is UTF-8 (RFC 8259) and the body is decoded
+ * as such, so another declared charset is refused rather than misread.
+ */
+function charsetOf (contentType: string | undefined): string | undefined {
+  if (contentType === undefined || !contentType.includes('charset')) return undefined
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)
+  return match === null ? undefined : match[1].toLowerCase()
+}
+
 function invalidRequestBody (data: string): string {
   return errorJson({ code: INVALID_REQUEST, message: 'Invalid Request', data }, null)
 }
@@ -58,7 +70,14 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
   scope.addContentTypeParser(
     RPC_CONTENT_TYPES,
     { parseAs: 'string', bodyLimit: options.bodyLimit },
-    (_request, body, done) => { done(null, body) }
+    (request, body, done) => {
+      const charset = charsetOf(request.headers['content-type'])
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+        done(Object.assign(new Error(`unsupported charset "${charset}"; JSON-RPC bodies are UTF-8`), { code: UNSUPPORTED_CHARSET, statusCode: 415 }), undefined)
+        return
+      }
+      done(null, body)
+    }
   )
 
   scope.setErrorHandler(function rpcHttpErrors (error: FastifyError, _request, reply) {
@@ -66,6 +85,8 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
         return reply.code(415).type(JSON_CONTENT_TYPE)
           .send(invalidRequestBody(`unsupported content type; send one of ${RPC_CONTENT_TYPES.join(', ')}`))
+      case UNSUPPORTED_CHARSET:
+        return reply.code(415).type(JSON_CONTENT_TYPE).send(invalidRequestBody(error.message))
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply.code(413).type(JSON_CONTENT_TYPE)
           .send(invalidRequestBody('the request body is larger than this endpoint accepts'))

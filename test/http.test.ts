@@ -35,6 +35,18 @@ test('other content types get 415 with a JSON body', async t => {
   }
 })
 
+test('a charset other than UTF-8 gets 415 rather than a misread body', async t => {
+  const app = await appWith(t, { services: [new GreetingService()] })
+  for (const contentType of ['application/json; charset=latin1', 'application/json; charset="ISO-8859-1"', 'application/json-rpc; charset=utf-16']) {
+    const reply = await post(app, ping, { 'content-type': contentType })
+    t.equal(reply.statusCode, 415, contentType)
+    t.match(reply.json(), { jsonrpc: '2.0', error: { code: -32600, message: 'Invalid Request', data: /unsupported charset ".+"; JSON-RPC bodies are UTF-8/ }, id: null }, contentType)
+  }
+  for (const contentType of ['application/json; charset=UTF-8', 'application/json; charset="utf-8"', 'application/json;charset=utf8']) {
+    t.equal((await post(app, ping, { 'content-type': contentType })).json().result, 'ping', contentType)
+  }
+})
+
 test('a body over the limit gets 413 with a JSON body, and the server keeps serving', async t => {
   const app = await appWith(t, { services: [new GreetingService()], bodyLimit: 100 })
   const big = JSON.stringify({ jsonrpc: '2.0', method: 'hello', params: ['x'.repeat(200)], id: 1 })
