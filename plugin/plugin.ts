@@ -35,7 +35,9 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
       path: options.path,
       httpStatus: options.httpStatus,
       bodyLimit: options.bodyLimit,
-      websocketHandler: options.websocket ? createWebSocketHandler(dispatcher) : undefined
+      websocketHandler: options.websocket
+        ? createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize })
+        : undefined
     })
   })
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { test } from 'tap'
 import { WebSocket } from 'ws'
-import { rpcPlugin } from '../index'
+import { rpcMethod, rpcPlugin } from '../index'
 import { buildDemoApp } from '../demo/app'
 import { GreetingService, NEEDS_WEBSOCKET } from '../services'
 import Fastify, { type FastifyInstance } from 'fastify'
@@ -120,4 +120,39 @@ test('a plain GET is still 405, and without the option there is no WebSocket', a
   t.teardown(() => socket.terminate())
   const status = await new Promise(resolve => socket.once('unexpected-response', (_request, response) => resolve(response.statusCode)))
   t.equal(status, 405, 'the upgrade is refused')
+})
+
+class SlowService {
+  running = 0
+  mostAtOnce = 0
+
+  @rpcMethod()
+  async slow (ms: number): Promise<number> {
+    this.running++
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running)
+    await new Promise(resolve => setTimeout(resolve, ms))
+    this.running--
+    return ms
+  }
+}
+
+test('one connection runs at most batchConcurrency messages at once and queues the rest', async t => {
+  const service = new SlowService()
+  const app = Fastify()
+  await app.register(rpcPlugin, { services: [service], websocket: true, batchConcurrency: 2 })
+  const client = await connect(t, await listen(t, app))
+  for (let id = 1; id <= 6; id++) client.send({ jsonrpc: '2.0', method: 'slow', params: [20], id })
+  const ids: number[] = []
+  for (let i = 0; i < 6; i++) ids.push((await client.next()).id)
+  t.same(ids.sort(), [1, 2, 3, 4, 5, 6], 'every queued message is answered')
+  t.equal(service.mostAtOnce, 2)
+})
+
+test('a connection with more messages waiting than maxBatchSize is closed with 1008', async t => {
+  const app = Fastify()
+  await app.register(rpcPlugin, { services: [new SlowService()], websocket: true, batchConcurrency: 1, maxBatchSize: 3 })
+  const client = await connect(t, await listen(t, app))
+  const closed = new Promise<number>(resolve => client.socket.once('close', code => resolve(code)))
+  for (let id = 1; id <= 6; id++) client.send({ jsonrpc: '2.0', method: 'slow', params: [50], id })
+  t.equal(await closed, 1008)
 })
