@@ -45,21 +45,8 @@ test('batchConcurrency bounds how many calls of one batch run at once', async t 
   t.equal(service.mostAtOnce, 4)
 })
 
-test('a batch over maxBatchSize is one -32600 whose message says the limit', async t => {
-  const service = new TimedService()
-  const app = await appWith(t, { services: [service], maxBatchSize: 5 })
-  const reply = await post(app, Array.from({ length: 6 }, (_, i) => call(i, 0)))
-  t.equal(reply.statusCode, 400)
-  t.same(reply.json(), {
-    jsonrpc: '2.0',
-    error: { code: -32600, message: 'Invalid Request: a batch may hold at most 5 calls, this one has 6', data: { maxBatchSize: 5, received: 6 } },
-    id: null
-  })
-  t.equal(service.mostAtOnce, 0, 'no call of the refused batch ran')
-  t.equal((await post(app, Array.from({ length: 5 }, (_, i) => call(i, 0)))).json().length, 5, 'exactly the limit is fine')
-})
-
-test('the default batch limit is 1000', async t => {
+// The refusal of an oversized batch itself is covered in limits.test.ts.
+test('the default batch limit is 1000, and a full batch of notifications answers nothing', async t => {
   const app = await appWith(t, { services: [new TimedService()] })
   const over = await post(app, Array.from({ length: 1001 }, () => ({ jsonrpc: '2.0', method: 'wait', params: [0, 'x'] })))
   t.match(over.json().error.message, /at most 1000 calls, this one has 1001/)

@@ -47,20 +47,20 @@ test('an info-level logger receives no per-call entries', async t => {
   t.same(entries.filter(entry => entry.msg.startsWith('rpc call')), [])
 })
 
+/** A logger whose every method does nothing, but for the ones a test gives. */
+function fakeLogger (overrides: Record<string, unknown>): FastifyBaseLogger {
+  const noop = (): void => {}
+  const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, silent: noop, child: () => logger, ...overrides }
+  return logger as unknown as FastifyBaseLogger
+}
+
 test('with debug off the plugin never calls log.debug, so no entry is even built', async t => {
   let debugCalls = 0
-  const logger: FastifyBaseLogger = {
+  const logger = fakeLogger({
     level: 'info',
     isLevelEnabled: (level: string) => level !== 'debug' && level !== 'trace',
-    debug: () => { debugCalls++ },
-    trace: () => {},
-    info: () => {},
-    warn: () => {},
-    error: () => {},
-    fatal: () => {},
-    silent: () => {},
-    child: () => logger
-  } as unknown as FastifyBaseLogger
+    debug: () => { debugCalls++ }
+  })
   const app = Fastify({ loggerInstance: logger })
   await app.register(rpcPlugin, { services: [new GreetingService()] })
   t.teardown(() => app.close())
@@ -70,18 +70,11 @@ test('with debug off the plugin never calls log.debug, so no entry is even built
 })
 
 test('regression: a logger that throws while logging a call does not leak its message to the client', async t => {
-  const logger: FastifyBaseLogger = {
+  const logger = fakeLogger({
     level: 'debug',
     isLevelEnabled: () => true,
-    debug: () => { throw new Error('SECRET log transport failure') },
-    trace: () => {},
-    info: () => {},
-    warn: () => {},
-    error: () => {},
-    fatal: () => {},
-    silent: () => {},
-    child: () => logger
-  } as unknown as FastifyBaseLogger
+    debug: () => { throw new Error('SECRET log transport failure') }
+  })
   const app = Fastify({ loggerInstance: logger })
   await app.register(rpcPlugin, { services: [new GreetingService()] })
   t.teardown(() => app.close())
