@@ -39,3 +39,9 @@ export interface RpcContext<TRequest = FastifyRequest> {
  * Unauthorized, or throw an RpcError to refuse with another error.
  */
 export type RpcGuard<TRequest = FastifyRequest> = (context: RpcContext<TRequest>) => boolean | Promise<boolean>
+
+/** A guard option as a list; undefined when it holds something other than functions. */
+export function toGuardList (guard: RpcGuard | readonly RpcGuard[] | undefined): RpcGuard[] | undefined {
+  const guards: unknown[] = guard === undefined ? [] : Array.isArray(guard) ? [...guard] : [guard]
+  return guards.every(candidate => typeof candidate === 'function') ? guards as RpcGuard[] : undefined
+}

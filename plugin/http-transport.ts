@@ -1,9 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import type { WebSocket } from 'ws'
 import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../protocol/error-codes'
-import type { DispatchContext, DispatchResult, Dispatcher, RpcLogger } from './dispatcher'
+import type { DispatchResult, Dispatcher } from './dispatcher'
 import type { HttpStatusMode } from './options'
 import { errorJson } from './responses'
+import { transportContext } from './transport-context'
 
 export interface HttpTransportOptions {
   dispatcher: Dispatcher
@@ -53,10 +54,6 @@ function invalidRequestBody (data: string): string {
   return errorJson({ code: INVALID_REQUEST, message: 'Invalid Request', data }, null)
 }
 
-interface LevelAwareLogger extends RpcLogger {
-  isLevelEnabled?: (level: string) => boolean
-}
-
 /**
  * The HTTP adapter: parses nothing itself, hands the body text to the
  * dispatcher and maps its answer to a status. `scope` is the plugin's own
@@ -99,8 +96,7 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
   })
 
   scope.post(path, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
-    const log = request.log as LevelAwareLogger
-    const context: DispatchContext = { log, logCalls: log.isLevelEnabled?.('debug') === true, request, transport: 'http' }
+    const context = transportContext(request, 'http')
     const body = typeof request.body === 'string' ? request.body : ''
     const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)

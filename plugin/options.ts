@@ -1,4 +1,4 @@
-import type { RpcGuard } from './call-context'
+import { toGuardList, type RpcGuard } from './call-context'
 import { RpcConfigurationError } from './configuration-error'
 import type { OpenRpcInfo } from './openrpc'
 
@@ -86,10 +86,8 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
     throw invalid(`\`timeout\` must be a finite number of milliseconds, 0 or more, got ${JSON.stringify(timeout)}`)
   }
-  const guards = guard === undefined ? [] : Array.isArray(guard) ? [...guard] : [guard as RpcGuard]
-  if (guards.some(candidate => typeof candidate !== 'function')) {
-    throw invalid('`guard` must be a function or an array of functions')
-  }
+  const guards = toGuardList(guard)
+  if (guards === undefined) throw invalid('`guard` must be a function or an array of functions')
   const openrpcInfo = openrpcInfoFrom(options.openrpc)
   if (typeof websocket !== 'boolean') throw invalid(`\`websocket\` must be true or false, got ${JSON.stringify(websocket)}`)
   return {

@@ -1,6 +1,6 @@
 import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
 import type { RpcMethodOptions, RpcMethodRecord } from './decorators'
-import type { RpcGuard } from './call-context'
+import { toGuardList, type RpcGuard } from './call-context'
 import type { JSONSchemaObject } from './json-schema'
 import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
 import { buildArgsValidator, type ArgsValidator } from './param-validation'
@@ -176,10 +176,8 @@ function buildEntry (service: object, record: RpcMethodRecord, registryOptions: 
 }
 
 function guardList (qualifiedName: string, guard: RpcMethodOptions['guard']): RpcGuard[] {
-  const guards = guard === undefined ? [] : Array.isArray(guard) ? [...guard] : [guard as RpcGuard]
-  if (guards.some(candidate => typeof candidate !== 'function')) {
-    throw invalidDecorator(qualifiedName, 'the `guard` option takes a function or an array of functions')
-  }
+  const guards = toGuardList(guard)
+  if (guards === undefined) throw invalidDecorator(qualifiedName, 'the `guard` option takes a function or an array of functions')
   return guards
 }
 

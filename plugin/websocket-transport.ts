@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { JsonRpcParams } from '../protocol/messages'
 import type { RpcConnection } from './call-context'
-import type { DispatchContext, Dispatcher, RpcLogger } from './dispatcher'
+import type { Dispatcher, RpcLogger } from './dispatcher'
+import { transportContext } from './transport-context'
 
 const OPEN = 1
 
@@ -40,10 +41,6 @@ function messageText (data: Buffer | ArrayBuffer | Buffer[]): string {
   return data.toString('utf8')
 }
 
-interface LevelAwareLogger extends RpcLogger {
-  isLevelEnabled?: (level: string) => boolean
-}
-
 export interface WebSocketTransportOptions {
   /** Most messages of one connection being answered at once (the plugin's batchConcurrency). */
   maxInFlight: number
@@ -64,14 +61,8 @@ const CLOSE_POLICY_VIOLATION = 1008
 export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSocketTransportOptions): (socket: WebSocket, request: FastifyRequest) => void {
   const { maxInFlight, maxQueued } = options
   return function handleRpcSocket (socket, request) {
-    const log = request.log as LevelAwareLogger
-    const context: DispatchContext = {
-      log,
-      logCalls: log.isLevelEnabled?.('debug') === true,
-      request,
-      transport: 'websocket',
-      connection: createConnection(socket, log)
-    }
+    const log = request.log
+    const context = transportContext(request, 'websocket', createConnection(socket, log))
     const queued: string[] = []
     let inFlight = 0
 

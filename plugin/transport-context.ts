@@ -1,0 +1,16 @@
+import type { FastifyRequest } from 'fastify'
+import type { RpcConnection } from './call-context'
+import type { DispatchContext, RpcLogger } from './dispatcher'
+
+interface LevelAwareLogger extends RpcLogger {
+  isLevelEnabled?: (level: string) => boolean
+}
+
+/**
+ * What the dispatcher needs from a Fastify request, for either transport.
+ * Whether calls are logged is decided here, once per request or connection.
+ */
+export function transportContext (request: FastifyRequest, transport: 'http' | 'websocket', connection?: RpcConnection): DispatchContext {
+  const log = request.log as LevelAwareLogger
+  return { log, logCalls: log.isLevelEnabled?.('debug') === true, request, transport, connection }
+}
