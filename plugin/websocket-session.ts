@@ -226,6 +226,8 @@ export class RpcSocketSession {
     this.queue.length = 0
     this.queuedBytes = 0
     this.abort.abort(new Error('the WebSocket connection closed'))
+    // Messages are ignored from now on; reading again lets the peer's close frame in, so the closing handshake can finish.
+    if (this.socket.isPaused) this.socket.resume()
   }
 
   private readonly closed = (): void => {
