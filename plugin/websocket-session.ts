@@ -15,10 +15,19 @@ export const CLOSE_MESSAGE_TOO_BIG = 1009
 export const CLOSE_TRY_AGAIN_LATER = 1013
 
 /**
- * A slow reader's close frame waits behind the answers it has not taken; this
- * long after it, the socket is destroyed and whatever is still unsent is freed.
+ * How long a peer has to answer a close frame the server sent (ws itself
+ * waits 30 s). A slow reader's close frame waits behind the answers it has not
+ * taken: past this the socket is destroyed and whatever is unsent is freed.
  */
-export const SLOW_READER_GRACE_MS = 2000
+export const CLOSE_GRACE_MS = 2000
+
+/** Sends a close frame, and destroys the socket if the closing handshake has not finished CLOSE_GRACE_MS later. */
+export function closeWithin (socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason)
+  const cutOff = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS)
+  cutOff.unref()
+  socket.once('close', () => clearTimeout(cutOff))
+}
 
 export interface SessionLimits {
   /** Most messages of the connection being answered at once. */
@@ -122,7 +131,7 @@ export class RpcSocketSession {
   /** Closes the connection with `code`; whatever it had waiting is dropped. */
   close (code: number, reason: string): void {
     this.stopWork()
-    this.socket.close(code, reason)
+    closeWithin(this.socket, code, reason)
   }
 
   /** For a peer that cannot take a close frame (it stopped answering pings); `why` is logged. */
@@ -215,9 +224,6 @@ export class RpcSocketSession {
   private closeSlowReader (unsent: number): void {
     this.log.info({ unsentBytes: unsent, limit: this.limits.closeBufferedBytes }, 'closing a WebSocket client that does not read its answers')
     this.close(CLOSE_POLICY_VIOLATION, `the client does not read its answers (over ${this.limits.closeBufferedBytes} bytes unsent)`)
-    const cutOff = setTimeout(() => this.socket.terminate(), SLOW_READER_GRACE_MS)
-    cutOff.unref()
-    this.socket.once('close', () => clearTimeout(cutOff))
   }
 
   private stopWork (): void {

@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws'
 import type { Dispatcher } from './dispatcher'
 import type { WebSocketLimits } from './options'
 import { ConnectionLiveness } from './websocket-liveness'
-import { CLOSE_TRY_AGAIN_LATER, RpcSocketSession, type SessionLimits } from './websocket-session'
+import { CLOSE_TRY_AGAIN_LATER, closeWithin, RpcSocketSession, type SessionLimits } from './websocket-session'
 
 export interface WebSocketTransportOptions {
   /** Most messages of one connection being answered at once (the plugin's batchConcurrency). */
@@ -39,7 +39,7 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
   return function handleRpcSocket (socket, request) {
     if (liveness.size >= limits.maxConnections) {
       request.log.info({ maxConnections: limits.maxConnections }, 'refusing a WebSocket connection over the limit')
-      socket.close(CLOSE_TRY_AGAIN_LATER, `too many connections (at most ${limits.maxConnections})`)
+      closeWithin(socket, CLOSE_TRY_AGAIN_LATER, `too many connections (at most ${limits.maxConnections})`)
       return
     }
     const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits)

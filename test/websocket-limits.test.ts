@@ -7,7 +7,7 @@ import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type RpcPluginOption
 import { buildRegistry, createDispatcher, type DispatchContext, type Dispatcher } from '../plugin'
 import { DEFAULT_WEBSOCKET_LIMITS } from '../plugin/options'
 import { createWebSocketHandler } from '../plugin/websocket-transport'
-import { SLOW_READER_GRACE_MS } from '../plugin/websocket-session'
+import { CLOSE_GRACE_MS } from '../plugin/websocket-session'
 import { GreetingService } from '../services'
 import { captureLogs } from './fixtures/app'
 import { listenWs, nextServerSide, openPeer, until, withinTime } from './helpers/websocket-peer'
@@ -164,7 +164,7 @@ test('a never-reading client is closed and its memory freed', async t => {
   const calls = 400 // 50 MiB of answers, far more than loopback TCP buffers hold
   for (let id = 1; id <= calls; id++) peer.send({ jsonrpc: '2.0', method: 'big', params: [ANSWER_BYTES], id })
 
-  await withinTime(serverClosed, 15_000 + SLOW_READER_GRACE_MS, 'the server did not close the connection')
+  await withinTime(serverClosed, 15_000 + CLOSE_GRACE_MS, 'the server did not close the connection')
   t.ok(mostUnsent <= SLOW_READER_LIMITS.closeBufferedBytes + ANSWER_BYTES + 64,
     `unsent output peaked at ${mostUnsent} bytes: the close threshold plus at most one answer`)
   t.ok(service.started < calls, `${service.started} of ${calls} calls started: none after the client stopped reading`)
@@ -193,7 +193,7 @@ test('a slow reader that reads again is told why: 1008 with a reason', async t =
   for (let id = 1; id <= 400; id++) peer.send({ jsonrpc: '2.0', method: 'big', params: [ANSWER_BYTES], id })
   await until(() => server.readyState === WebSocket.CLOSING, 15_000, 'the server started closing')
   peer.socket.resume()
-  const { code, reason } = await peer.closed(SLOW_READER_GRACE_MS * 5)
+  const { code, reason } = await peer.closed(CLOSE_GRACE_MS * 5)
   t.equal(code, 1008, 'Policy Violation')
   t.equal(reason, `the client does not read its answers (over ${SLOW_READER_LIMITS.closeBufferedBytes} bytes unsent)`)
   t.ok(peer.received.length > 0 && peer.received.every(answer => answer.result?.length === ANSWER_BYTES), 'the answers sent before the close arrive whole')
@@ -242,7 +242,7 @@ test('pushes to a client that does not read are bounded: notify() returns false 
   peer.socket.pause()
   const pushes = 2000 // 128 MiB if nothing stopped them
   peer.send({ jsonrpc: '2.0', method: 'flood', params: [pushes, 64 * KIB], id: 1 })
-  await withinTime(serverClosed, 15_000 + SLOW_READER_GRACE_MS, 'the server did not close the connection')
+  await withinTime(serverClosed, 15_000 + CLOSE_GRACE_MS, 'the server did not close the connection')
   t.ok(service.pushRefused, 'notify() said false')
   t.ok(service.pushesAccepted < pushes, `${service.pushesAccepted} of ${pushes} pushes were accepted`)
   t.equal(service.openAfterPushes, false, 'ctx.connection.open is false')
@@ -290,6 +290,22 @@ test('maxConnections: the connection over the limit is closed with 1013, and its
   fourth.send({ jsonrpc: '2.0', method: 'ping', id: 4 })
   t.same((await fourth.receivedCount(1))[0], { jsonrpc: '2.0', result: 'ping', id: 4 }, 'a new connection is served')
   t.equal(fourth.socket.readyState, WebSocket.OPEN)
+})
+
+test('a connection over maxConnections that never answers the close frame is cut off after the grace period', async t => {
+  const app = await appWithOwnWs({ services: [new GreetingService()], websocket: { maxConnections: 1 } })
+  const url = await listenWs(t, app)
+  await openPeer(t, url)
+  const serverSide = nextServerSide(app.websocketServer)
+  const refused = new WebSocket(url)
+  t.teardown(() => refused.terminate())
+  refused.on('error', () => {})
+  refused.once('open', () => refused.pause()) // before the close frame is read: it is never answered
+  const { socket: server, tcp } = await serverSide
+  const started = Date.now()
+  await withinTime(new Promise(resolve => server.once('close', resolve)), CLOSE_GRACE_MS * 5, 'the refused connection was not cut off')
+  t.ok(Date.now() - started >= CLOSE_GRACE_MS - 50, 'the peer had the grace period to answer')
+  t.ok(tcp.destroyed, 'then its socket was destroyed')
 })
 
 test('heartbeat: a peer that does not answer pings is cut off; one that does stays', async t => {
