@@ -24,6 +24,8 @@ export interface DispatchContext {
   transport?: string
   /** The connection, for transports that can push notifications. */
   connection?: RpcConnection
+  /** Aborted when the client is gone (a closed WebSocket, say), so its work can stop. */
+  signal?: AbortSignal
 }
 
 export interface DispatchResult {

@@ -4,6 +4,35 @@ import type { OpenRpcInfo } from './openrpc'
 
 const DEFAULT_OPENRPC_INFO: OpenRpcInfo = { title: 'JSON-RPC API', version: '1.0.0' }
 
+/** The limits of the WebSocket transport; every one has a default (docs/websocket.md). */
+export interface WebSocketOptions {
+  /** Most WebSocket connections this plugin instance serves at once; the next one is closed with 1013. Default 1000. */
+  maxConnections?: number
+  /** Milliseconds between pings; a peer that has not answered the previous ping is cut off. Default 30000; 0 turns it off. */
+  heartbeatMs?: number
+  /** Milliseconds without a message either way (and no call running) before the server closes with 1000. Default 300000; 0 turns it off. */
+  idleTimeoutMs?: number
+  /** Bytes of one connection's messages waiting for a free slot; at this the server stops reading the socket until some are answered. Default 1 MiB. */
+  maxQueuedBytes?: number
+  /** Bytes of answers not yet taken by the client; above this the server starts no new call of that connection until it drains. Default 1 MiB. */
+  maxBufferedBytes?: number
+  /** Bytes of answers not yet taken above which the next send closes the connection with 1008 instead. Default 8 MiB (and at least maxBufferedBytes). */
+  closeBufferedBytes?: number
+}
+
+export type WebSocketLimits = Readonly<Required<WebSocketOptions>>
+
+const MIB = 1024 * 1024
+
+export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = Object.freeze({
+  maxConnections: 1000,
+  heartbeatMs: 30_000,
+  idleTimeoutMs: 300_000,
+  maxQueuedBytes: MIB,
+  maxBufferedBytes: MIB,
+  closeBufferedBytes: 8 * MIB
+})
+
 export type HttpStatusMode = 'json-rpc-over-http' | 'always-200'
 
 export interface RpcPluginOptions {
@@ -27,8 +56,11 @@ export interface RpcPluginOptions {
   bodyLimit?: number
   /** Checked before every method (before the method's own `guard`). */
   guard?: RpcGuard | readonly RpcGuard[]
-  /** Also serve JSON-RPC over WebSocket on `GET path` (needs @fastify/websocket). Default false. */
-  websocket?: boolean
+  /**
+   * Also serve JSON-RPC over WebSocket on `GET path` (needs @fastify/websocket).
+   * Default false; `true` serves it with the default limits, an object sets them.
+   */
+  websocket?: boolean | WebSocketOptions
   /**
    * Serve the OpenRPC document on `rpc.discover`. Default true; `false`
    * turns it off; `{ info }` sets the document's title, version and description.
@@ -45,7 +77,8 @@ export interface NormalizedOptions {
   timeout: number
   bodyLimit: number | undefined
   guards: readonly RpcGuard[]
-  websocket: boolean
+  /** undefined when WebSocket is off. */
+  websocket: WebSocketLimits | undefined
   /** undefined when discovery is off. */
   openrpcInfo: OpenRpcInfo | undefined
 }
@@ -54,6 +87,17 @@ const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize',
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
+}
+
+/** A number of milliseconds setTimeout can wait (larger ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1
+
+function timerMs (value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw invalid(`\`${name}\` must be a whole number of milliseconds from 0 (off) to ${MAX_TIMER_MS}, got ${JSON.stringify(value) ?? String(value)}`)
+  }
+  return value
 }
 
 function positiveInteger (value: unknown, name: string, fallback: number | undefined): number | undefined {
@@ -73,7 +117,7 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
       throw invalid(`unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`)
     }
   }
-  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0, guard, websocket = false } = options
+  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0, guard } = options
   if (!Array.isArray(services) || services.length === 0) {
     throw invalid('`services` must be a non-empty array of service instances')
   }
@@ -89,7 +133,7 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
   const guards = toGuardList(guard)
   if (guards === undefined) throw invalid('`guard` must be a function or an array of functions')
   const openrpcInfo = openrpcInfoFrom(options.openrpc)
-  if (typeof websocket !== 'boolean') throw invalid(`\`websocket\` must be true or false, got ${JSON.stringify(websocket)}`)
+  const websocket = websocketLimitsFrom(options.websocket)
   return {
     services,
     guards,
@@ -113,4 +157,36 @@ function openrpcInfoFrom (openrpc: RpcPluginOptions['openrpc']): OpenRpcInfo | u
     if (info[key] !== undefined && typeof info[key] !== 'string') throw invalid(`\`openrpc.info.${key}\` must be a string`)
   }
   return info
+}
+
+function websocketLimitsFrom (websocket: RpcPluginOptions['websocket']): WebSocketLimits | undefined {
+  if (websocket === undefined || websocket === false) return undefined
+  if (websocket === true) return DEFAULT_WEBSOCKET_LIMITS
+  if (typeof websocket !== 'object' || websocket === null || Array.isArray(websocket)) {
+    throw invalid(`\`websocket\` must be true, false or an object of limits, got ${JSON.stringify(websocket) ?? String(websocket)}`)
+  }
+  for (const key of Object.keys(websocket)) {
+    if (!hasOwn(DEFAULT_WEBSOCKET_LIMITS, key)) {
+      throw invalid(`unknown option \`websocket.${key}\` (known: ${Object.keys(DEFAULT_WEBSOCKET_LIMITS).join(', ')})`)
+    }
+  }
+  const defaults = DEFAULT_WEBSOCKET_LIMITS
+  const maxBufferedBytes = positiveInteger(websocket.maxBufferedBytes, 'websocket.maxBufferedBytes', defaults.maxBufferedBytes) as number
+  const limits: WebSocketLimits = {
+    maxConnections: positiveInteger(websocket.maxConnections, 'websocket.maxConnections', defaults.maxConnections) as number,
+    heartbeatMs: timerMs(websocket.heartbeatMs, 'websocket.heartbeatMs', defaults.heartbeatMs),
+    idleTimeoutMs: timerMs(websocket.idleTimeoutMs, 'websocket.idleTimeoutMs', defaults.idleTimeoutMs),
+    maxQueuedBytes: positiveInteger(websocket.maxQueuedBytes, 'websocket.maxQueuedBytes', defaults.maxQueuedBytes) as number,
+    maxBufferedBytes,
+    // Raising only maxBufferedBytes must not make the default close threshold the smaller one.
+    closeBufferedBytes: positiveInteger(websocket.closeBufferedBytes, 'websocket.closeBufferedBytes', Math.max(defaults.closeBufferedBytes, maxBufferedBytes)) as number
+  }
+  if (limits.closeBufferedBytes < limits.maxBufferedBytes) {
+    throw invalid(`\`websocket.closeBufferedBytes\` (${limits.closeBufferedBytes}) must be at least \`websocket.maxBufferedBytes\` (${limits.maxBufferedBytes})`)
+  }
+  return Object.freeze(limits)
+}
+
+function hasOwn (object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key)
 }

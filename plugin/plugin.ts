@@ -7,7 +7,7 @@ import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { buildOpenRpcDocument, withDiscovery } from './openrpc'
 import { buildRegistry } from './registry'
-import { createWebSocketHandler } from './websocket-transport'
+import { createWebSocketHandler, warnIfWsReadsMore } from './websocket-transport'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)
@@ -27,17 +27,18 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   })
   const bodyLimit = options.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1048576
   await fastify.register(async function rpcEndpoint (scope) {
-    if (options.websocket && !scope.hasDecorator('websocketServer')) {
-      await scope.register(await loadWebSocketPlugin(), { options: { maxPayload: bodyLimit } })
+    if (options.websocket !== undefined) {
+      if (!scope.hasDecorator('websocketServer')) await scope.register(await loadWebSocketPlugin(), { options: { maxPayload: bodyLimit } })
+      else warnIfWsReadsMore(scope.getDecorator('websocketServer'), bodyLimit, scope.log)
     }
     httpTransport(scope, {
       dispatcher,
       path: options.path,
       httpStatus: options.httpStatus,
       bodyLimit: options.bodyLimit,
-      websocketHandler: options.websocket
-        ? createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize })
-        : undefined
+      websocketHandler: options.websocket === undefined
+        ? undefined
+        : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket })
     })
   })
 }

@@ -148,11 +148,15 @@ test('one connection runs at most batchConcurrency messages at once and queues t
   t.equal(service.mostAtOnce, 2)
 })
 
-test('a connection with more messages waiting than maxBatchSize is closed with 1008', async t => {
+test('more messages waiting than maxBatchSize: reading pauses and every one is answered', async t => {
+  const service = new SlowService()
   const app = Fastify()
-  await app.register(rpcPlugin, { services: [new SlowService()], websocket: true, batchConcurrency: 1, maxBatchSize: 3 })
+  await app.register(rpcPlugin, { services: [service], websocket: true, batchConcurrency: 1, maxBatchSize: 3 })
   const client = await connect(t, await listen(t, app))
-  const closed = new Promise<number>(resolve => client.socket.once('close', code => resolve(code)))
-  for (let id = 1; id <= 6; id++) client.send({ jsonrpc: '2.0', method: 'slow', params: [50], id })
-  t.equal(await closed, 1008)
+  for (let id = 1; id <= 8; id++) client.send({ jsonrpc: '2.0', method: 'slow', params: [5], id })
+  const ids: number[] = []
+  for (let i = 0; i < 8; i++) ids.push((await client.next()).id)
+  t.same(ids, [1, 2, 3, 4, 5, 6, 7, 8], 'answered in order, one at a time')
+  t.equal(client.socket.readyState, WebSocket.OPEN, 'the connection stays open')
+  t.equal(service.mostAtOnce, 1)
 })
