@@ -61,14 +61,14 @@ function escapeAttribute (text: string): string {
 /**
  * The endpoint's URL relative to the page's folder (`<rpc>/<explorer>/`), so
  * that the page keeps working behind a proxy that mounts the app elsewhere:
- * one `..` per segment of the explorer path, one more to leave the RPC path's
- * last segment, then that segment again (`/rpc` + `/explorer` -> `../../rpc`).
+ * one `..` per segment of the explorer path; for an RPC path that does not
+ * end in `/`, one more to leave its last segment, then that segment again
+ * (`/rpc` + `/explorer` -> `../../rpc`; `/` + `/explorer` -> `../`).
  */
 export function endpointFromPage (rpcPath: string, explorerPath: string): string {
-  const up = '../'.repeat(explorerPath.split('/').length)
-  const trimmed = rpcPath.replace(/\/$/, '')
-  const last = trimmed.slice(trimmed.lastIndexOf('/') + 1)
-  return `${up}${last}${rpcPath.endsWith('/') && trimmed !== '' ? '/' : ''}`
+  const depth = explorerPath.split('/').length - 1
+  if (rpcPath.endsWith('/')) return '../'.repeat(depth)
+  return `${'../'.repeat(depth + 1)}${rpcPath.slice(rpcPath.lastIndexOf('/') + 1)}`
 }
 
 /** Reads and prepares every asset once, at registration: a request only picks one from a map. */

@@ -1,4 +1,4 @@
-import { el, prettyJson } from './dom.js'
+import { el } from './dom.js'
 import type { RpcServerNotification } from './client.mjs'
 
 /** The most notifications the panel keeps; older ones are dropped, so a fast ticker cannot grow the page without bound. */
@@ -21,7 +21,8 @@ export class NotificationPanel {
     const time = new Date().toLocaleTimeString()
     const item = el('li', { class: 'notification' },
       el('span', { class: 'notification-head' }, el('code', {}, notification.method), ' ', el('time', {}, time)),
-      el('pre', { class: 'json' }, prettyJson(notification.params)))
+      // One line each: a ticker fills the panel fast.
+      el('pre', { class: 'json' }, JSON.stringify(notification.params) ?? ''))
     this.#list.prepend(item)
     while (this.#list.children.length > MAX_NOTIFICATIONS) this.#list.lastElementChild?.remove()
     this.#render()
