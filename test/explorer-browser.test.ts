@@ -110,6 +110,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
     await page.getByLabel('Filter methods').fill('ticker')
     t.same(await page.locator('#method-list li:not([hidden]) .method-link-name').allTextContents(), ['subscribe_ticker', 'unsubscribe_ticker'])
     await page.getByLabel('Filter methods').fill('')
+    await page.getByLabel('Filter methods').blur()
     await screenshot(page, 'explorer-list.png')
     t.same(problems, [], 'no console error, page error or CSP violation')
   })
