@@ -6,10 +6,11 @@ import { DemoOpsService } from '../services/demo-ops-service'
 
 /**
  * The demo server: the seed's services and the demo-only operations on
- * POST /rpc, and over WebSocket on GET /rpc with a ticker to subscribe to.
+ * POST /rpc, and over WebSocket on GET /rpc with a ticker to subscribe to,
+ * and the API explorer page on /rpc/explorer/.
  */
 export async function buildDemoApp (serverOptions: FastifyServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify(serverOptions)
-  await app.register(rpcPlugin, { services: [new GreetingService(), new DemoOpsService(), new TickerService()], websocket: true })
+  await app.register(rpcPlugin, { services: [new GreetingService(), new DemoOpsService(), new TickerService()], websocket: true, explorer: true })
   return app
 }

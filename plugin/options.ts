@@ -66,6 +66,11 @@ export interface RpcPluginOptions {
    * turns it off; `{ info }` sets the document's title, version and description.
    */
   openrpc?: boolean | { info?: Partial<OpenRpcInfo> }
+  /**
+   * Serve the API explorer page at `path` + `/explorer` (`{ path: '/docs' }`
+   * for `path` + `/docs`). Needs `openrpc` on. Default false.
+   */
+  explorer?: boolean | { path?: string }
 }
 
 export interface NormalizedOptions {
@@ -81,9 +86,11 @@ export interface NormalizedOptions {
   websocket: WebSocketLimits | undefined
   /** undefined when discovery is off. */
   openrpcInfo: OpenRpcInfo | undefined
+  /** The explorer's path below `path`, or undefined when it is off. */
+  explorerPath: string | undefined
 }
 
-const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc'])
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer'])
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
@@ -134,11 +141,14 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
   if (guards === undefined) throw invalid('`guard` must be a function or an array of functions')
   const openrpcInfo = openrpcInfoFrom(options.openrpc)
   const websocket = websocketLimitsFrom(options.websocket)
+  const explorerPath = explorerPathFrom(options.explorer)
+  if (explorerPath !== undefined && openrpcInfo === undefined) throw invalid('`explorer` reads the OpenRPC document: it needs `openrpc` on')
   return {
     services,
     guards,
     websocket,
     openrpcInfo,
+    explorerPath,
     path,
     httpStatus,
     maxBatchSize: positiveInteger(options.maxBatchSize, 'maxBatchSize', 1000) as number,
@@ -189,4 +199,20 @@ function websocketLimitsFrom (websocket: RpcPluginOptions['websocket']): WebSock
 
 function hasOwn (object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key)
+}
+
+/** One or more `/segment`s of plain URL characters: the explorer's assets are served below it. */
+const EXPLORER_PATH = /^(\/[A-Za-z0-9._~-]+)+$/
+
+function explorerPathFrom (explorer: RpcPluginOptions['explorer']): string | undefined {
+  if (explorer === undefined || explorer === false) return undefined
+  if (explorer === true) return '/explorer'
+  if (typeof explorer !== 'object' || explorer === null || Array.isArray(explorer)) throw invalid('`explorer` must be true, false or { path }')
+  const unknown = Object.keys(explorer).find(key => key !== 'path')
+  if (unknown !== undefined) throw invalid(`unknown option \`explorer.${unknown}\` (known: path)`)
+  const { path = '/explorer' } = explorer
+  if (typeof path !== 'string' || !EXPLORER_PATH.test(path) || path.split('/').some(segment => segment === '.' || segment === '..')) {
+    throw invalid(`\`explorer.path\` must be one or more /segments of letters, digits and -._~ (such as "/explorer"), got ${JSON.stringify(path)}`)
+  }
+  return path
 }

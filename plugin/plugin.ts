@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
 import fp from 'fastify-plugin'
 import { RpcConfigurationError } from './configuration-error'
 import { createDispatcher } from './dispatcher'
+import { explorerRoute } from './explorer-route'
 import { httpTransport } from './http-transport'
 import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
@@ -40,6 +41,9 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
         ? undefined
         : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket })
     })
+    if (options.explorerPath !== undefined) {
+      explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket })
+    }
   })
 }
 
