@@ -42,7 +42,7 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
         : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket })
     })
     if (options.explorerPath !== undefined) {
-      explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket })
+      explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket !== undefined })
     }
   })
 }
