@@ -44,7 +44,7 @@ function describeSettings ({ settings, machine, pinned, quick }) {
   const warnings = []
   if (quick) warnings.push('**Quick run**: it checks that the harness works; figures pending a run on an idle machine.')
   if (machine.loadAverage[0] > BUSY_LOAD) warnings.push(`**The machine was busy at the start** (load average ${fmt(machine.loadAverage[0], 2)}): these figures do not compare with a run on an idle machine.`)
-  return [...warnings.map(w => `> ${w}`), ...(warnings.length > 0 ? [''] : []), ...lines].join('\n')
+  return [...(warnings.length > 0 ? [warnings.map(w => `> ${w}`).join('\n>\n'), ''] : []), ...lines].join('\n')
 }
 
 /** The run as Markdown (headings at level 3). */

@@ -16,3 +16,6 @@ process.on('message', message => {
     peakRss: process.resourceUsage().maxRSS * 1024
   })
 })
+
+// A server whose benchmark died (killed, crashed) must not stay behind listening.
+process.once('disconnect', () => process.exit(0))
