@@ -75,7 +75,7 @@ function summarise (rounds) {
 }
 
 /**
- * Runs the benchmark. `settings`: { warmup, rounds, duration (seconds), connections }.
+ * Runs the benchmark. `settings`: { warmup, rounds, duration (seconds), connections, rate (req/s, 0 for unlimited) }.
  * Returns per workload and server the medians (or the reason a cell is n/a),
  * and per server the peak RSS of its whole life.
  */
@@ -95,13 +95,13 @@ export async function runHttpBench ({ servers, workloads, settings, pinned, log 
       }
       // A cold server spends its first seconds compiling: warm each one up on this workload, unmeasured.
       for (const { server, request } of timed) {
-        await drive(server, workload.name, request, { seconds: settings.warmup, connections: settings.connections })
+        await drive(server, workload.name, request, { seconds: settings.warmup, connections: settings.connections, rate: settings.rate })
       }
       for (let round = 0; round < settings.rounds; round++) {
         // Rotate the order each round so no server always runs first or last.
         for (let i = 0; i < timed.length; i++) {
           const entry = timed[(i + round) % timed.length]
-          entry.rounds.push(await drive(entry.server, workload.name, entry.request, { seconds: settings.duration, connections: settings.connections }))
+          entry.rounds.push(await drive(entry.server, workload.name, entry.request, { seconds: settings.duration, connections: settings.connections, rate: settings.rate }))
         }
       }
       for (const { server, rounds } of timed) cells[server.key] = summarise(rounds)

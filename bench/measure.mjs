@@ -21,14 +21,15 @@ export async function verify (server, workloadName, request) {
 }
 
 /**
- * Drives the server with `connections` connections for `seconds` and returns
+ * Drives the server with `connections` connections for `seconds` (at most
+ * `rate` requests per second when it is not 0) and returns
  * what it cost the server: CPU microseconds per answered request (the server's
  * own CPU time, all threads, read before and after through its usage probe),
  * answers per second, p99 latency in ms and the peak RSS seen meanwhile.
  * Any error, timeout or non-2xx answer fails the run: a server must not be
  * timed on answers the check refused.
  */
-export async function drive (server, workloadName, request, { seconds, connections }) {
+export async function drive (server, workloadName, request, { seconds, connections, rate }) {
   let peakRss = server.rssNow()
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, server.rssNow()) }, RSS_SAMPLE_MS)
   try {
@@ -42,6 +43,8 @@ export async function drive (server, workloadName, request, { seconds, connectio
       connections,
       pipelining: 1,
       duration: seconds,
+      // Requests per second across all connections; 0: as fast as the server answers.
+      overallRate: rate,
       // autocannon stops only on its sampling tick (default every 1 s), which would stretch a short round to a second.
       sampleInt: 100
     })

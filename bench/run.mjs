@@ -16,8 +16,8 @@ import { WORKLOADS } from './workloads.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-const FULL = { warmup: 2, rounds: 5, duration: 5, connections: 50 }
-const QUICK = { warmup: 0.3, rounds: 3, duration: 0.5, connections: 50 }
+const FULL = { warmup: 2, rounds: 5, duration: 5, connections: 50, rate: 0 }
+const QUICK = { warmup: 0.3, rounds: 3, duration: 0.5, connections: 50, rate: 0 }
 
 function usage () {
   return `usage: npm run bench -- [options]
@@ -29,6 +29,7 @@ function usage () {
   --docs FILE           the page --write updates (default docs/benchmarks.md)
   --check               only check every server's answer to every workload, time nothing
   --rounds N, --duration S, --warmup S, --connections N   override the settings
+  --rate N              at most N requests per second per server (default: as fast as it answers)
   --in-process          dispatch without HTTP, against the peers' own dispatch (--quick applies)`
 }
 
@@ -67,6 +68,7 @@ try {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rate: { type: 'string' },
       'in-process': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
@@ -97,7 +99,8 @@ const settings = {
   warmup: args.warmup === undefined ? base.warmup : positive(args.warmup, 'warmup', false),
   rounds: args.rounds === undefined ? base.rounds : positive(args.rounds, 'rounds', true),
   duration: args.duration === undefined ? base.duration : positive(args.duration, 'duration', false),
-  connections: args.connections === undefined ? base.connections : positive(args.connections, 'connections', true)
+  connections: args.connections === undefined ? base.connections : positive(args.connections, 'connections', true),
+  rate: args.rate === undefined ? base.rate : positive(args.rate, 'rate', true)
 }
 
 const log = message => console.error(message)

@@ -52,7 +52,7 @@ test('a timed run reports CPU per request, req/s, p99 and RSS per cell, n/a with
   ])
   t.equal(code, 0, stderr)
   const result = JSON.parse(stdout)
-  t.same(result.settings, { warmup: 0.1, rounds: 1, duration: 0.2, connections: 2 })
+  t.same(result.settings, { warmup: 0.1, rounds: 1, duration: 0.2, connections: 2, rate: 0 })
   t.equal(result.machine.node, process.version)
   t.match(result.machine.command, /bench\/run\.mjs --json --only single-positional,notification/)
   t.same(result.servers.map((s: { key: string }) => s.key), ['ours', 'hand', 'trpc'])
