@@ -43,8 +43,9 @@ export async function drive (server, workloadName, request, { seconds, connectio
       connections,
       pipelining: 1,
       duration: seconds,
-      // Requests per second across all connections; 0: as fast as the server answers.
-      overallRate: rate,
+      // A cap on requests per second across all connections; without it, as fast as the server answers
+      // (autocannon refuses an explicit 0).
+      ...(rate > 0 ? { overallRate: rate } : {}),
       // autocannon stops only on its sampling tick (default every 1 s), which would stretch a short round to a second.
       sampleInt: 100
     })
