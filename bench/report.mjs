@@ -38,7 +38,7 @@ function describeSettings ({ settings, machine, pinned, quick }) {
     `- Command: \`${machine.command}\``,
     `- Method: ${pinned ? 'each server in its own process on core 1, autocannon on core 0 (taskset)' : 'NOT pinned (taskset missing): servers and autocannon share the cores'}; ` +
       `${settings.connections} connections, no pipelining, ${settings.rate > 0 ? `at most ${fmt(settings.rate)} requests per second` : 'as fast as each server answers'}; warm-up ${settings.warmup} s per server and workload (not measured), ` +
-      `then ${settings.rounds} alternating rounds of ${settings.duration} s; medians. CPU per request is the server process's own CPU time ` +
+      `then ${settings.rounds} alternating round${settings.rounds === 1 ? '' : 's'} of ${settings.duration} s; medians. CPU per request is the server process's own CPU time ` +
       '(user + system, all its threads, from `process.cpuUsage()`) over a round, divided by the requests it answered; a batch is one request.'
   ]
   const warnings = []
@@ -62,23 +62,35 @@ export function renderMarkdown ({ run, targets, servers, settings, machine, pinn
   })])
   cpuRows.push(['peak RSS over the run', ...servers.map(server => `${fmt(run.peakRss[server.key] / MB, 0)} MB`)])
 
-  const targetCell = cell => cell.na !== undefined
-    ? notes.mark(cell.na)
-    : `${ratio(cell.ratio)} (goal <= ${fmt(cell.max, 2)}x) ${cell.met ? 'met' : '**not met**'}`
-  const ratioRows = targets.rows.map(r => [r.name, ...peers.map(peer => targetCell(r.cells[peer]))])
-  ratioRows.push(['peak RSS over the run', ...peers.map(peer => peer === 'hand' ? targetCell(targets.rss) : '')])
-  const judged = [...targets.rows.flatMap(r => peers.map(peer => r.cells[peer])), ...(peers.includes('hand') ? [targets.rss] : [])]
-    .filter(cell => cell.na === undefined)
-  const met = judged.filter(cell => cell.met).length
-
   const loadRows = run.workloads.map(workload => [workload.name, ...servers.map(server => {
     const cell = workload.cells[server.key]
     if (cell.unsupported !== undefined) return notes.mark(cell.unsupported)
     return `${fmt(cell.requestsPerSecond)} req/s, p99 ${fmt(cell.p99Ms, cell.p99Ms < 10 ? 1 : 0)} ms, ${fmt(cell.peakRss / MB, 0)} MB`
   })])
 
-  const relevant = new Set([...run.workloads.flatMap(w => peers.map(peer => goalFor(w.key, peer))), ...(peers.includes('hand') ? [RSS_GOAL] : [])])
-  const goals = Object.values(GOALS).filter(goal => relevant.has(goal)).map(goal => goal.says)
+  /** The ratios against the targets; built only when shown, so its n/a reasons are footnoted only then. */
+  function ratioSection () {
+    if (peers.length === 0 || !servers.some(s => s.key === 'ours')) return ['No ratios: the run needs fastify-jsonrpc and at least one peer.', '']
+    const targetCell = cell => cell.na !== undefined
+      ? notes.mark(cell.na)
+      : `${ratio(cell.ratio)} (goal <= ${fmt(cell.max, 2)}x) ${cell.met ? 'met' : '**not met**'}`
+    const ratioRows = targets.rows.map(r => [r.name, ...peers.map(peer => targetCell(r.cells[peer]))])
+    ratioRows.push(['peak RSS over the run', ...peers.map(peer => peer === 'hand' ? targetCell(targets.rss) : '')])
+    const judged = [...targets.rows.flatMap(r => peers.map(peer => r.cells[peer])), ...(peers.includes('hand') ? [targets.rss] : [])]
+      .filter(cell => cell.na === undefined)
+    const met = judged.filter(cell => cell.met).length
+
+    const relevant = new Set([...run.workloads.flatMap(w => peers.map(peer => goalFor(w.key, peer))), ...(peers.includes('hand') ? [RSS_GOAL] : [])])
+    const goals = Object.values(GOALS).filter(goal => relevant.has(goal)).map(goal => goal.says)
+    return [
+      `fastify-jsonrpc's CPU per request divided by each peer's, in this run (under 1: this project spends less). ${met} of ${judged.length} targets met. ` +
+        `The goals: ${goals.join('; ')}.`,
+      '',
+      table(['workload', ...peers.map(peer => `ours / ${label(peer)}`)], ratioRows),
+      ''
+    ]
+  }
+
   return [
     describeSettings({ settings, machine, pinned, quick }),
     '',
@@ -90,11 +102,7 @@ export function renderMarkdown ({ run, targets, servers, settings, machine, pinn
     '',
     '### Against the targets (issue 16)',
     '',
-    `fastify-jsonrpc's CPU per request divided by each peer's, in this run (under 1: this project spends less). ${met} of ${judged.length} targets met. ` +
-      `The goals: ${goals.join('; ')}.`,
-    '',
-    table(['workload', ...peers.map(peer => `ours / ${label(peer)}`)], ratioRows),
-    '',
+    ...ratioSection(),
     '### Throughput, latency and memory',
     '',
     'Median answers per second and p99 latency of the rounds, and the peak RSS seen while the workload ran (sampled every 100 ms).',
