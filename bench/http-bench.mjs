@@ -95,7 +95,7 @@ export async function runHttpBench ({ servers, workloads, settings, pinned, log 
       }
       // A cold server spends its first seconds compiling: warm each one up on this workload, unmeasured.
       for (const { server, request } of timed) {
-        await drive(server, workload.name, request, { seconds: settings.warmup, connections: settings.connections, rate: settings.rate })
+        await drive(server, workload.name, request, { seconds: settings.warmup, connections: settings.connections, rate: settings.rate, warmup: true })
       }
       for (let round = 0; round < settings.rounds; round++) {
         // Rotate the order each round so no server always runs first or last.

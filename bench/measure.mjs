@@ -27,9 +27,9 @@ export async function verify (server, workloadName, request) {
  * own CPU time, all threads, read before and after through its usage probe),
  * answers per second, p99 latency in ms and the peak RSS seen meanwhile.
  * Any error, timeout or non-2xx answer fails the run: a server must not be
- * timed on answers the check refused.
+ * timed on answers the check refused. `warmup` runs are not measured.
  */
-export async function drive (server, workloadName, request, { seconds, connections, rate }) {
+export async function drive (server, workloadName, request, { seconds, connections, rate, warmup = false }) {
   let peakRss = server.rssNow()
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, server.rssNow()) }, RSS_SAMPLE_MS)
   try {
@@ -56,9 +56,10 @@ export async function drive (server, workloadName, request, { seconds, connectio
       throw new Error(`${server.label} on "${workloadName}": ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`)
     }
     const answered = result.requests.total
-    if (answered === 0) throw new Error(`${server.label} on "${workloadName}": no request answered in ${seconds} s`)
+    // A warm-up on a starved machine may answer nothing yet; a measured round must answer something to divide by.
+    if (answered === 0 && !warmup) throw new Error(`${server.label} on "${workloadName}": no request answered in ${seconds} s`)
     return {
-      cpuMicrosPerRequest: (after.cpuMicros - before.cpuMicros) / answered,
+      cpuMicrosPerRequest: answered === 0 ? NaN : (after.cpuMicros - before.cpuMicros) / answered,
       requestsPerSecond: answered / wallSeconds,
       p99Ms: result.latency.p99,
       peakRss: Math.max(peakRss, after.rss),

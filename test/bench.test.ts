@@ -48,11 +48,11 @@ test('every bench server answers every workload as checked, and refuses the inva
 test('a timed run reports CPU per request, req/s, p99 and RSS per cell, n/a with a reason, and ratios against the targets', async t => {
   const { code, stdout, stderr } = await bench([
     '--json', '--only', 'single-positional,notification', '--servers', 'ours,hand,trpc',
-    '--rounds', '1', '--duration', '0.2', '--warmup', '0.1', '--connections', '2'
+    '--rounds', '1', '--duration', '0.5', '--warmup', '0.2', '--connections', '2'
   ])
   t.equal(code, 0, stderr)
   const result = JSON.parse(stdout)
-  t.same(result.settings, { warmup: 0.1, rounds: 1, duration: 0.2, connections: 2, rate: 0 })
+  t.same(result.settings, { warmup: 0.2, rounds: 1, duration: 0.5, connections: 2, rate: 0 })
   t.equal(result.machine.node, process.version)
   t.match(result.machine.command, /bench\/run\.mjs --json --only single-positional,notification/)
   t.same(result.servers.map((s: { key: string }) => s.key), ['ours', 'hand', 'trpc'])
