@@ -1,4 +1,4 @@
-// What every server under test serves, and the requests the benchmark sends.
+// The data every server under test serves, and the helpers they share.
 
 /** The 100 objects the `items` method returns: built once, so the work per call is encoding them. */
 export const ITEMS = Array.from({ length: 100 }, (_, i) => ({
@@ -29,45 +29,63 @@ export const ITEM_SCHEMA = {
 
 export const ITEMS_SCHEMA = { type: 'array', items: ITEM_SCHEMA }
 
-const sum = (id) => ({ jsonrpc: '2.0', method: 'Sum', params: [5, 7], id })
-const batchOf = (n) => Array.from({ length: n }, (_, i) => sum(i + 1))
-
 /**
- * Each workload: the body sent, and a check of a server's answer (status,
- * parsed body) so a fast wrong answer cannot win.
+ * The one object parameter of `register`: 20 fields of the kinds a sign-up
+ * form sends (lengths, ranges, an enum, booleans, a bounded list). No string
+ * formats or patterns, so the figures compare validators rather than regular
+ * expression engines.
  */
-export const WORKLOADS = [
-  {
-    name: 'single positional',
-    message: sum(1),
-    check: (status, body) => status === 200 && body?.result === 12 && body.id === 1
+export const PROFILE_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer', minimum: 1 },
+    login: { type: 'string', minLength: 3, maxLength: 32 },
+    displayName: { type: 'string', minLength: 1, maxLength: 64 },
+    email: { type: 'string', minLength: 3, maxLength: 254 },
+    age: { type: 'integer', minimum: 0, maximum: 150 },
+    height: { type: 'number', exclusiveMinimum: 0 },
+    weight: { type: 'number', exclusiveMinimum: 0 },
+    active: { type: 'boolean' },
+    admin: { type: 'boolean' },
+    role: { type: 'string', enum: ['user', 'editor', 'admin'] },
+    country: { type: 'string', minLength: 2, maxLength: 2 },
+    city: { type: 'string', maxLength: 100 },
+    postcode: { type: 'string', maxLength: 10 },
+    street: { type: 'string', maxLength: 200 },
+    phone: { type: 'string', maxLength: 20 },
+    score: { type: 'number', minimum: 0, maximum: 100 },
+    level: { type: 'integer', minimum: 1, maximum: 10 },
+    newsletter: { type: 'boolean' },
+    tags: { type: 'array', items: { type: 'string', maxLength: 20 }, maxItems: 10 },
+    createdAt: { type: 'integer', minimum: 0 }
   },
-  {
-    name: 'single by-name',
-    message: { jsonrpc: '2.0', method: 'hello', params: { name: 'Nancy' }, id: 1 },
-    check: (status, body) => status === 200 && body?.result === 'Hello, Nancy'
-  },
-  {
-    name: 'batch of 10',
-    message: batchOf(10),
-    check: (status, body) => status === 200 && Array.isArray(body) && body.length === 10 && body.every((r, i) => r.result === 12 && r.id === i + 1)
-  },
-  {
-    name: 'batch of 100',
-    message: batchOf(100),
-    check: (status, body) => status === 200 && Array.isArray(body) && body.length === 100 && body.every((r, i) => r.result === 12 && r.id === i + 1)
-  },
-  {
-    name: 'notification',
-    message: { jsonrpc: '2.0', method: 'Sum', params: [5, 7] },
-    check: (status, body) => status === 204 && body === undefined
-  },
-  {
-    name: '100 objects',
-    message: { jsonrpc: '2.0', method: 'items', id: 1 },
-    check: (status, body) => status === 200 && JSON.stringify(body?.result) === JSON.stringify(ITEMS)
-  }
-]
+  required: ['id', 'login', 'displayName', 'email', 'age', 'height', 'weight', 'active', 'admin', 'role',
+    'country', 'city', 'postcode', 'street', 'phone', 'score', 'level', 'newsletter', 'tags', 'createdAt']
+}
+
+/** A profile that passes PROFILE_SCHEMA; `register` answers its id. */
+export const PROFILE = {
+  id: 4711,
+  login: 'nancy',
+  displayName: 'Nancy Drew',
+  email: 'nancy@example.com',
+  age: 34,
+  height: 1.68,
+  weight: 61.5,
+  active: true,
+  admin: false,
+  role: 'editor',
+  country: 'US',
+  city: 'River Heights',
+  postcode: '60601',
+  street: '12 Elm Street',
+  phone: '+1 555 0100',
+  score: 87.5,
+  level: 4,
+  newsletter: false,
+  tags: ['sleuth', 'writer'],
+  createdAt: 1700000000
+}
 
 /** The checks the hand-written and peer servers do by hand, as this project does from the types. */
 export function sumArgs (params) {
@@ -79,6 +97,10 @@ export function sumArgs (params) {
 export function helloArg (params) {
   const name = Array.isArray(params) ? params[0] : params?.name
   return typeof name === 'string' ? name : undefined
+}
+
+export function profileArg (params) {
+  return Array.isArray(params) ? params[0] : params?.profile
 }
 
 /** Children print this line once listening, so the parent learns the port. */

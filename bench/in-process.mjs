@@ -8,14 +8,14 @@ import jayson from 'jayson'
 import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0'
 import jsonrpc from '../dist/index.js'
 import services from '../dist/services/index.js'
-import { CatalogService } from './catalog-service.mjs'
-import { WORKLOADS } from './fixtures.mjs'
+import { AsyncService, CatalogService, ProfileService } from './bench-services.mjs'
 import { InvalidParams, methods } from './servers/peer-methods.mjs'
+import { WORKLOADS } from './workloads.mjs'
 
-const IN_PROCESS_WORKLOADS = WORKLOADS.filter(w => ['single positional', 'single by-name', 'batch of 10', 'notification', '100 objects'].includes(w.name))
+const IN_PROCESS_WORKLOADS = WORKLOADS.filter(w => ['single-positional', 'single-by-name', 'batch-10', 'notification', 'items-100', 'async', 'validated-object'].includes(w.key))
 
 function ours () {
-  const registry = jsonrpc.buildRegistry([new services.GreetingService(), new CatalogService()])
+  const registry = jsonrpc.buildRegistry([new services.GreetingService(), new CatalogService(), new AsyncService(), new ProfileService()])
   const dispatcher = jsonrpc.createDispatcher(registry, {
     maxBatchSize: 1000,
     batchConcurrency: 32,
@@ -47,11 +47,16 @@ function jaysonCall (stringify) {
   const table = {}
   for (const [name, fn] of Object.entries(methods)) {
     table[name] = (params, callback) => {
+      const failure = error => error instanceof InvalidParams ? server.error(-32602, 'Invalid params') : server.error(-32603, 'Internal error')
+      let result
       try {
-        callback(null, fn(params))
+        result = fn(params)
       } catch (error) {
-        callback(error instanceof InvalidParams ? server.error(-32602, 'Invalid params') : server.error(-32603, 'Internal error'))
+        callback(failure(error))
+        return
       }
+      if (result instanceof Promise) result.then(value => callback(null, value), error => callback(failure(error)))
+      else callback(null, result)
     }
   }
   const server = new jayson.Server(table)
@@ -96,18 +101,18 @@ export async function runInProcess ({ quick }) {
   for (const workload of IN_PROCESS_WORKLOADS) {
     // Same answers from everyone before timing anything.
     for (const { label, call } of contenders) {
-      const answer = await call(workload.message)
+      const answer = await call(workload.jsonrpc.message)
       const body = answer === undefined || answer === null ? undefined : typeof answer === 'string' ? JSON.parse(answer) : answer
-      if (!workload.check(body === undefined ? 204 : 200, body)) throw new Error(`${label} answers "${workload.name}" wrongly: ${JSON.stringify(answer)}`)
+      if (!workload.jsonrpc.check(body === undefined ? 204 : 200, body)) throw new Error(`${label} answers "${workload.name}" wrongly: ${JSON.stringify(answer)}`)
     }
     // Encoding 100 objects takes ~100x a small call: fewer calls keep the run short.
-    const count = workload.name === '100 objects' ? calls / 50 : calls
-    for (const { call } of contenders) await timeCalls(call, workload.message, count / 4)
+    const count = workload.key === 'items-100' ? calls / 50 : calls
+    for (const { call } of contenders) await timeCalls(call, workload.jsonrpc.message, count / 4)
     const times = Object.fromEntries(contenders.map(c => [c.key, []]))
     for (let round = 0; round < rounds; round++) {
       for (let i = 0; i < contenders.length; i++) {
         const contender = contenders[(i + round) % contenders.length]
-        times[contender.key].push(await timeCalls(contender.call, workload.message, count))
+        times[contender.key].push(await timeCalls(contender.call, workload.jsonrpc.message, count))
       }
     }
     console.log(`\n## ${workload.name}`)

@@ -1,16 +1,23 @@
-// Peer: jayson's own HTTP server.
+// Peer: jayson's own HTTP server (bare node:http, no Fastify).
 import jayson from 'jayson'
 import { announce } from '../fixtures.mjs'
 import { InvalidParams, methods } from './peer-methods.mjs'
 
+const failure = error => error instanceof InvalidParams ? server.error(-32602, 'Invalid params') : server.error(-32603, 'Internal error')
+
+// jayson methods answer through a callback; only the async method returns a promise.
 const table = {}
 for (const [name, fn] of Object.entries(methods)) {
   table[name] = function (params, callback) {
+    let result
     try {
-      callback(null, fn(params))
+      result = fn(params)
     } catch (error) {
-      callback(error instanceof InvalidParams ? server.error(-32602, 'Invalid params') : server.error(-32603, 'Internal error'))
+      callback(failure(error))
+      return
     }
+    if (result instanceof Promise) result.then(value => callback(null, value), error => callback(failure(error)))
+    else callback(null, result)
   }
 }
 const server = new jayson.Server(table)

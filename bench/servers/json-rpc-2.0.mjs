@@ -4,13 +4,17 @@ import { JSONRPCErrorException, JSONRPCServer } from 'json-rpc-2.0'
 import { announce } from '../fixtures.mjs'
 import { InvalidParams, methods } from './peer-methods.mjs'
 
+const invalidParams = () => new JSONRPCErrorException('Invalid params', -32602)
+
 const server = new JSONRPCServer()
 for (const [name, fn] of Object.entries(methods)) {
+  // json-rpc-2.0 awaits whatever a method returns, so the async method needs nothing special.
   server.addMethod(name, (params) => {
     try {
-      return fn(params)
+      const result = fn(params)
+      return result instanceof Promise ? result.catch(error => { throw error instanceof InvalidParams ? invalidParams() : error }) : result
     } catch (error) {
-      if (error instanceof InvalidParams) throw new JSONRPCErrorException('Invalid params', -32602)
+      if (error instanceof InvalidParams) throw invalidParams()
       throw error
     }
   })
