@@ -23,7 +23,7 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** A chunk as bytes: fetch gives `Uint8Array`s (Node `Buffer`s are ones); node-fetch may give strings. */
+/** A chunk as bytes: fetch gives `Uint8Array`s (so do Node streams, whose buffers are ones); node-fetch may give strings. */
 function toBytes (chunk: unknown, encoder: InstanceType<typeof TextEncoder>): Uint8Array {
   if (chunk instanceof Uint8Array) return chunk
   if (typeof chunk === 'string') return encoder.encode(chunk)

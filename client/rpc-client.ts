@@ -48,7 +48,7 @@ export interface RpcCallOptions {
 
 export const DEFAULT_CLIENT_TIMEOUT = 30_000
 
-/** 10 MiB: far above any ordinary JSON-RPC answer, far below what would strain a browser tab or a small process. */
+/** 10 MiB: far above any ordinary JSON-RPC answer, far below what would strain a browser tab or a small server. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
 function checkByteLimit (limit: unknown): number {

@@ -45,7 +45,7 @@ export interface RpcServerNotification {
 export type RpcNotificationHandler = (params: JsonRpcParams | undefined, notification: RpcServerNotification) => void
 
 const OPEN = 1
-/** RFC 6455: the close code for a message too big to process. */
+/** RFC 6455: the close code for a message too big to handle. */
 const MESSAGE_TOO_BIG = 1009
 
 interface Pending {
