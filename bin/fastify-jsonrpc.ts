@@ -2,6 +2,7 @@
 /** The `fastify-jsonrpc` command: `fastify-jsonrpc call URL METHOD [ARG...]`. */
 import { readFile } from 'node:fs/promises'
 import { runCommand } from './run-command'
+import { escapeForTerminal } from '../client/terminal-text'
 
 async function readInput (path: string): Promise<string> {
   if (path !== '-') return await readFile(path, 'utf8')
@@ -18,7 +19,9 @@ runCommand(process.argv.slice(2), {
 }).then(
   status => { process.exitCode = status },
   (error: unknown) => {
-    console.error(error)
+    // A bug of the command's own; its message may still quote the server, so it is escaped too.
+    const text = error instanceof Error ? error.stack ?? String(error) : String(error)
+    for (const line of text.split('\n')) process.stderr.write(escapeForTerminal(line) + '\n')
     process.exitCode = 70
   }
 )

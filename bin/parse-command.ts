@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import type { JsonRpcParams } from '../protocol/messages'
-import { DEFAULT_CLIENT_TIMEOUT } from '../client'
+import { DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES } from '../client'
 
 export const USAGE = `Usage: fastify-jsonrpc call URL METHOD [ARG...] [options]
        fastify-jsonrpc call URL --batch FILE [options]
@@ -25,16 +25,22 @@ Options:
                           call, one without is a notification
   --id ID               The request's id (default 1); a number when ID is one
   --timeout MS          Give up after MS milliseconds (default ${DEFAULT_CLIENT_TIMEOUT}; 0: never)
+  --max-response-bytes BYTES
+                        Refuse an answer larger than BYTES (default
+                          ${DEFAULT_MAX_RESPONSE_BYTES}, 10 MiB)
   -H, --header 'NAME: VALUE'
                         Send an HTTP header, e.g. 'Authorization: Bearer t0k3n'
                           (repeatable)
   -h, --help            Show this help
 
+Text from the server is printed with control characters escaped (\\u001b...).
+
 Exit status:
   0  a result (or the notification was accepted)
   1  the server answered with a JSON-RPC error (its code and message are printed)
   2  the command line is wrong
-  3  no JSON-RPC answer: connection refused, timeout, not JSON, wrong id...
+  3  no JSON-RPC answer: connection refused, timeout, too large, not JSON,
+     wrong id...
 `
 
 /** A command line that cannot be run; the message says why. */
@@ -48,6 +54,7 @@ export class UsageError extends Error {
 interface Common {
   url: string
   timeout: number
+  maxResponseBytes: number
   headers: Record<string, string>
 }
 
@@ -97,6 +104,15 @@ function parseTimeout (text: string | undefined): number {
   return timeout
 }
 
+function parseByteLimit (text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_RESPONSE_BYTES
+  const limit = Number(text)
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new UsageError(`--max-response-bytes takes a whole number of bytes, 1 or more; got ${JSON.stringify(text)}`)
+  }
+  return limit
+}
+
 function parseId (text: string | undefined): string | number {
   if (text === undefined) return 1
   const value = parseArgument(text)
@@ -129,6 +145,7 @@ export function parseCommand (argv: readonly string[]): Command {
         batch: { type: 'string' },
         id: { type: 'string' },
         timeout: { type: 'string' },
+        'max-response-bytes': { type: 'string' },
         header: { type: 'string', short: 'H', multiple: true },
         help: { type: 'boolean', short: 'h' }
       }
@@ -144,7 +161,12 @@ export function parseCommand (argv: readonly string[]): Command {
     throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}; the command is "call"`)
   }
   if (url === undefined) throw new UsageError('call needs the URL of the endpoint')
-  const common: Common = { url: parseUrl(url), timeout: parseTimeout(values.timeout), headers: parseHeaders(values.header ?? []) }
+  const common: Common = {
+    url: parseUrl(url),
+    timeout: parseTimeout(values.timeout),
+    maxResponseBytes: parseByteLimit(values['max-response-bytes']),
+    headers: parseHeaders(values.header ?? [])
+  }
 
   if (values.batch !== undefined) {
     if (method !== undefined) throw new UsageError('--batch takes its calls from the file: give no METHOD or ARG')

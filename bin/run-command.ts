@@ -1,6 +1,7 @@
 import { RpcClient, RpcError, RpcTransportError, type RpcClientOptions } from '../client'
 import { parseBatchFile } from './batch-file'
 import { parseCommand, USAGE, UsageError, type Command } from './parse-command'
+import { escapeForTerminal } from '../client/terminal-text'
 
 /** What the command touches outside itself, so that it can be run in-process too. */
 export interface CommandIo {
@@ -23,6 +24,7 @@ function describeRpcError (error: RpcError): string {
 function clientFor (command: Exclude<Command, { kind: 'help' }>, io: CommandIo, idGenerator?: RpcClientOptions['idGenerator']): RpcClient {
   return new RpcClient(command.url, {
     timeout: command.timeout,
+    maxResponseBytes: command.maxResponseBytes,
     headers: command.headers,
     idGenerator,
     log: event => { io.out(event.line) }
@@ -60,12 +62,25 @@ async function runCall (command: Extract<Command, { kind: 'call' }>, io: Command
   return EXIT_RESULT
 }
 
+/**
+ * Every line goes out escaped: answers, errors and log lines carry text from
+ * the server, and a line printed is always one line.
+ */
+function escapingIo (io: CommandIo): CommandIo {
+  return {
+    out: line => { io.out(escapeForTerminal(line)) },
+    err: line => { io.err(escapeForTerminal(line)) },
+    readFile: io.readFile
+  }
+}
+
 /** Runs `fastify-jsonrpc ...argv`; resolves to the exit status. */
-export async function runCommand (argv: readonly string[], io: CommandIo): Promise<number> {
+export async function runCommand (argv: readonly string[], rawIo: CommandIo): Promise<number> {
+  const io = escapingIo(rawIo)
   try {
     const command = parseCommand(argv)
     if (command.kind === 'help') {
-      io.out(USAGE.trimEnd())
+      for (const line of USAGE.trimEnd().split('\n')) io.out(line)
       return EXIT_RESULT
     }
     return command.kind === 'batch' ? await runBatch(command, io) : await runCall(command, io)

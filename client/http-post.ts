@@ -1,5 +1,6 @@
 import type { RpcLogHook } from './log'
 import { requestLogEvent, responseLogEvent } from './log'
+import { BodyTooLargeError, readBodyText, textExceeds, type RpcFetchBody } from './read-body'
 import { RpcTransportError } from './transport-error'
 
 /** What the client passes to `fetch`: a subset every fetch implementation accepts. */
@@ -14,6 +15,14 @@ export interface RpcFetchInit {
 export interface RpcFetchResponse {
   status: number
   statusText: string
+  /**
+   * Read chunk by chunk, so that an answer over the client's
+   * `maxResponseBytes` is cut off there. A fetch without one is read with
+   * `text()`, and its size is checked only once it is all in memory.
+   */
+  body?: RpcFetchBody | null
+  /** Read for `Content-Length`: an answer declaring more than the limit is refused unread. */
+  headers?: { get: (name: string) => string | null }
   text: () => Promise<string>
 }
 
@@ -25,6 +34,8 @@ export interface HttpPostOptions {
   headers: Record<string, string>
   /** Milliseconds for the whole exchange, body included; 0 for none. */
   timeout: number
+  /** The largest answer body read, in bytes. */
+  maxResponseBytes: number
   signal: AbortSignal | undefined
   log: RpcLogHook | undefined
 }
@@ -40,6 +51,28 @@ function describeCause (error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code
   if (typeof cause?.message === 'string') return cause.message
   return error instanceof Error ? error.message : String(error)
+}
+
+function declaredLength (response: RpcFetchResponse): number | undefined {
+  const header = response.headers?.get('content-length')
+  if (header === null || header === undefined || !/^\d+$/.test(header.trim())) return undefined
+  return Number(header)
+}
+
+/** The body as text, never more than `limit` bytes of it; `BodyTooLargeError` beyond. */
+async function readLimited (response: RpcFetchResponse, limit: number): Promise<string> {
+  const body = response.body
+  const declared = declaredLength(response)
+  if (declared !== undefined && declared > limit) {
+    // Refused unread: cancelling the body closes the connection instead of downloading it.
+    const cancel = (body as { cancel?: unknown } | null | undefined)?.cancel
+    if (typeof cancel === 'function') (cancel as () => Promise<void>).call(body).catch(() => {})
+    throw new BodyTooLargeError(limit)
+  }
+  if (body !== undefined && body !== null) return await readBodyText(body, limit)
+  const text = await response.text()
+  if (textExceeds(text, limit)) throw new BodyTooLargeError(limit)
+  return text
 }
 
 function isAborted (signal: AbortSignal | undefined): boolean {
@@ -66,16 +99,22 @@ export async function postJson (url: string, body: string, options: HttpPostOpti
   signal?.addEventListener('abort', forwardAbort, { once: true })
 
   let answer: HttpAnswer
+  let response: RpcFetchResponse | undefined
   try {
-    const response = await options.fetch(url, {
+    response = await options.fetch(url, {
       method: 'POST',
       headers: options.headers,
       body,
       signal: controller.signal
     })
     // Reading the body is part of the exchange: the timeout covers it too.
-    answer = { status: response.status, statusText: response.statusText, body: await response.text() }
+    answer = { status: response.status, statusText: response.statusText, body: await readLimited(response, options.maxResponseBytes) }
   } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      // Also ends the request, for a fetch whose body cannot be cancelled.
+      controller.abort()
+      throw new RpcTransportError('too-large', `${url} answered with more than ${error.limit} bytes (the client's maxResponseBytes)`, { status: response?.status, statusText: response?.statusText, cause: error })
+    }
     if (timedOut) {
       throw new RpcTransportError('timeout', `no answer from ${url} within ${timeout} ms`, { cause: error })
     }

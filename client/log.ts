@@ -1,3 +1,5 @@
+import { escapeForTerminal } from './terminal-text'
+
 /** One line of the exchange, as the seed's client printed it. */
 export type RpcLogEvent =
   | {
@@ -67,8 +69,12 @@ export function socketMessageLogEvent (body: string): RpcLogEvent {
   return { direction: 'message', body, line: `<-- ${body}` }
 }
 
-/** The hook behind `log: true`: the seed's lines on the console. */
-export const consoleLogHook: RpcLogHook = event => { console.log(event.line) }
+/**
+ * The hook behind `log: true`: the seed's lines on the console, escaped so
+ * that the server's text cannot drive the terminal (a hook of your own gets
+ * the exact text in `event.line`).
+ */
+export const consoleLogHook: RpcLogHook = event => { console.log(escapeForTerminal(event.line)) }
 
 export function resolveLogHook (log: boolean | RpcLogHook | undefined): RpcLogHook | undefined {
   if (log === true) return consoleLogHook

@@ -13,6 +13,12 @@ export interface RpcClientOptions {
   /** Milliseconds each call may take, answer body included; 0 for no limit. Default 30000. */
   timeout?: number
   /**
+   * The largest answer the client reads, in bytes: an HTTP body, or a
+   * WebSocket message. A larger one is cut off as it arrives and the call
+   * rejects with an `RpcTransportError` of kind `too-large`. Default 10 MiB.
+   */
+  maxResponseBytes?: number
+  /**
    * Headers sent with every call (an `Authorization` bearer token, say), or a
    * function giving them, called before each call (to refresh a token).
    */
@@ -41,6 +47,17 @@ export interface RpcCallOptions {
 }
 
 export const DEFAULT_CLIENT_TIMEOUT = 30_000
+
+/** 10 MiB: far above any ordinary JSON-RPC answer, far below what would strain a browser tab or a small server. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+
+function checkByteLimit (limit: unknown): number {
+  if (limit === undefined) return DEFAULT_MAX_RESPONSE_BYTES
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw new TypeError(`maxResponseBytes must be a whole number of bytes, 1 or more, got ${JSON.stringify(limit) ?? String(limit)}`)
+  }
+  return limit
+}
 
 function checkTimeout (timeout: unknown, name: string): number | undefined {
   if (timeout === undefined) return undefined
@@ -84,6 +101,7 @@ const unusedFetch: RpcFetch = async () => { throw new Error('fetch is not used o
 export class RpcClient {
   readonly url: string
   readonly #timeout: number
+  readonly #maxResponseBytes: number
   readonly #headers: RpcClientOptions['headers']
   readonly #nextId: () => string | number
   readonly #fetch: RpcFetch
@@ -94,12 +112,18 @@ export class RpcClient {
   constructor (url: string | URL, options: RpcClientOptions = {}) {
     this.url = String(url)
     this.#timeout = checkTimeout(options.timeout, 'timeout') ?? DEFAULT_CLIENT_TIMEOUT
+    this.#maxResponseBytes = checkByteLimit(options.maxResponseBytes)
     this.#headers = options.headers
     this.#nextId = options.idGenerator ?? incrementingIds()
     this.#log = resolveLogHook(options.log)
     if (/^wss?:/i.test(this.url)) {
       this.#fetch = unusedFetch
-      this.#link = new WebSocketLink(this.url, options.WebSocket ?? globalWebSocket(), this.#log, notification => { this.#deliver(notification) })
+      this.#link = new WebSocketLink(this.url, {
+        WebSocket: options.WebSocket ?? globalWebSocket(),
+        maxMessageBytes: this.#maxResponseBytes,
+        log: this.#log,
+        onNotification: notification => { this.#deliver(notification) }
+      })
     } else {
       this.#fetch = options.fetch ?? globalFetch()
     }
@@ -193,6 +217,7 @@ export class RpcClient {
       fetch: this.#fetch,
       headers,
       timeout: checkTimeout(options.timeout, 'the call\'s timeout') ?? this.#timeout,
+      maxResponseBytes: this.#maxResponseBytes,
       signal: options.signal,
       log: this.#log
     })

@@ -14,6 +14,8 @@ export type RpcTransportErrorKind =
   | 'invalid-response'
   /** A response whose `id` is missing or is not the id of the request sent. */
   | 'id-mismatch'
+  /** An answer (HTTP body or WebSocket message) over the client's `maxResponseBytes`; it was cut off, not read whole. */
+  | 'too-large'
 
 export interface RpcTransportErrorDetails {
   /** The HTTP status, when an answer arrived. */

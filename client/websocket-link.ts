@@ -2,6 +2,7 @@ import type { JsonRpcId, JsonRpcParams } from '../protocol/messages'
 import type { HttpAnswer } from './http-post'
 import type { RpcLogHook } from './log'
 import { requestLogEvent, socketMessageLogEvent } from './log'
+import { textExceeds } from './read-body'
 import { RpcTransportError } from './transport-error'
 
 /**
@@ -28,7 +29,12 @@ export interface RpcWebSocket {
   addEventListener (type: 'open' | 'message' | 'close' | 'error', listener: (event: RpcSocketEvent) => void): void
 }
 
-export type RpcWebSocketConstructor = new (url: string) => RpcWebSocket
+/**
+ * The client constructs `new WebSocket(url, undefined, { maxPayload })`: the
+ * `ws` package then refuses an oversized message before reading it; other
+ * classes (a browser's) ignore the third argument.
+ */
+export type RpcWebSocketConstructor = new (url: string, protocols?: undefined, options?: { maxPayload?: number }) => RpcWebSocket
 
 /** A notification the server pushed: `{"jsonrpc":"2.0","method":...,"params":...}` with no id. */
 export interface RpcServerNotification {
@@ -39,6 +45,8 @@ export interface RpcServerNotification {
 export type RpcNotificationHandler = (params: JsonRpcParams | undefined, notification: RpcServerNotification) => void
 
 const OPEN = 1
+/** RFC 6455: the close code for a message too big to handle. */
+const MESSAGE_TOO_BIG = 1009
 
 interface Pending {
   readonly ids: readonly JsonRpcId[]
@@ -57,6 +65,24 @@ function isObject (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** A message's size in bytes, read without copying it. */
+function messageExceeds (data: unknown, limit: number): boolean {
+  if (typeof data === 'string') return textExceeds(data, limit)
+  const size = (data as { size?: unknown, byteLength?: unknown } | null)?.size ?? (data as { byteLength?: unknown } | null)?.byteLength
+  if (typeof size === 'number') return size > limit
+  // ws hands a message of several fragments as an array of Buffers when asked to: counted whole.
+  if (Array.isArray(data)) return data.reduce((total: number, part: { byteLength?: number }) => total + (part.byteLength ?? 0), 0) > limit
+  return false
+}
+
+export interface WebSocketLinkOptions {
+  WebSocket: RpcWebSocketConstructor
+  /** The largest message read, in bytes; a larger one closes the socket and rejects the waiting calls with kind `too-large`. */
+  maxMessageBytes: number
+  log: RpcLogHook | undefined
+  onNotification: (notification: RpcServerNotification) => void
+}
+
 async function messageText (data: unknown): Promise<string> {
   if (typeof data === 'string') return data
   // A browser Blob, or a binary frame from ws: decode it as the UTF-8 it is.
@@ -72,6 +98,7 @@ async function messageText (data: unknown): Promise<string> {
 export class WebSocketLink {
   readonly #url: string
   readonly #WebSocket: RpcWebSocketConstructor
+  readonly #maxMessageBytes: number
   readonly #log: RpcLogHook | undefined
   readonly #onNotification: (notification: RpcServerNotification) => void
   readonly #pending = new Map<JsonRpcId, Pending>()
@@ -80,11 +107,12 @@ export class WebSocketLink {
   /** The socket being opened or open; events of an older one are ignored. */
   #current: RpcWebSocket | undefined
 
-  constructor (url: string, WebSocket: RpcWebSocketConstructor, log: RpcLogHook | undefined, onNotification: (notification: RpcServerNotification) => void) {
+  constructor (url: string, options: WebSocketLinkOptions) {
     this.#url = url
-    this.#WebSocket = WebSocket
-    this.#log = log
-    this.#onNotification = onNotification
+    this.#WebSocket = options.WebSocket
+    this.#maxMessageBytes = options.maxMessageBytes
+    this.#log = options.log
+    this.#onNotification = options.onNotification
   }
 
   /** Sends one message; resolves with the text answering `ids` (an empty text when none is owed). */
@@ -140,7 +168,7 @@ export class WebSocketLink {
     this.#opening ??= new Promise<RpcWebSocket>((resolve, reject) => {
       let socket: RpcWebSocket
       try {
-        socket = new this.#WebSocket(this.#url)
+        socket = new this.#WebSocket(this.#url, undefined, { maxPayload: this.#maxMessageBytes })
       } catch (error) {
         this.#opening = undefined
         reject(new RpcTransportError('network', `could not open ${this.#url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error }))
@@ -153,21 +181,62 @@ export class WebSocketLink {
         this.#socket = socket
         resolve(socket)
       })
-      socket.addEventListener('message', event => { void this.#receive((event as SocketEventFields).data) })
+      let tooLarge = false
+      socket.addEventListener('message', event => {
+        const data = (event as SocketEventFields).data
+        if (tooLarge) return
+        // A class without maxPayload (a browser's) hands over the message whole: it is refused here, unread.
+        if (messageExceeds(data, this.#maxMessageBytes)) {
+          tooLarge = true
+          this.#dropTooLarge(socket)
+          return
+        }
+        void this.#receive(data)
+      })
       socket.addEventListener('close', (closeEvent) => {
         const event = closeEvent as SocketEventFields
         if (this.#current !== socket) return
         this.#current = undefined
         this.#socket = undefined
         this.#opening = undefined
-        const why = `the connection to ${this.#url} closed (${event.code ?? 'no code'}${event.reason ? `: ${event.reason}` : ''})`
         if (!opened) reject(new RpcTransportError('network', `could not open ${this.#url}`))
+        const why = `the connection to ${this.#url} closed (${event.code ?? 'no code'}${event.reason ? `: ${event.reason}` : ''})`
         this.#rejectAll(new RpcTransportError('network', why))
       })
-      // 'error' is always followed by 'close', which reports it.
-      socket.addEventListener('error', () => {})
+      // 'error' is always followed by 'close', which reports it; except when
+      // ws's maxPayload stopped a message before reading it: that is said at
+      // once, not after a closing handshake the server may never finish (and a
+      // 1009 close code alone could be the server refusing one of ours).
+      socket.addEventListener('error', event => {
+        if ((event as { error?: { code?: unknown } }).error?.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || tooLarge) return
+        tooLarge = true
+        this.#dropTooLarge(socket)
+      })
     })
     return await this.#opening
+  }
+
+  /**
+   * Rejects the waiting calls at once (a hostile server may never finish the
+   * closing handshake) and closes with 1009 where the class allows it:
+   * browsers only let a page send 1000 or 3000-4999.
+   */
+  #dropTooLarge (socket: RpcWebSocket): void {
+    try {
+      socket.close(MESSAGE_TOO_BIG, 'message too big')
+    } catch {
+      socket.close()
+    }
+    // An older socket's calls were already rejected when it was replaced.
+    if (this.#current !== socket) return
+    this.#current = undefined
+    this.#socket = undefined
+    this.#opening = undefined
+    this.#rejectAll(this.#tooLarge())
+  }
+
+  #tooLarge (): RpcTransportError {
+    return new RpcTransportError('too-large', `${this.#url} sent a message of more than ${this.#maxMessageBytes} bytes (the client's maxResponseBytes); the connection was closed`)
   }
 
   async #receive (data: unknown): Promise<void> {

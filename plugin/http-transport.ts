@@ -1,7 +1,8 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RequestPayload, RouteOptions } from 'fastify'
 import type { WebSocket } from 'ws'
 import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../protocol/error-codes'
 import type { DispatchResult, Dispatcher } from './dispatcher'
+import { ACCEPTED_CONTENT_ENCODINGS, BAD_ENCODING, charsetError, charsetProblem, decodeContentEncoding, UNSUPPORTED_CHARSET, UNSUPPORTED_ENCODING, withoutByteOrderMark } from './http-body-encoding'
 import type { HttpStatusMode } from './options'
 import { errorJson } from './responses'
 import { transportContext } from './transport-context'
@@ -15,7 +16,7 @@ export interface HttpTransportOptions {
   websocketHandler?: (socket: WebSocket, request: FastifyRequest) => void
 }
 
-/** The media types JSON-RPC clients send; any charset parameter is accepted. */
+/** The media types JSON-RPC clients send; a charset parameter, when given, is UTF-8. */
 export const RPC_CONTENT_TYPES = ['application/json', 'application/json-rpc', 'application/jsonrequest']
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
@@ -38,18 +39,6 @@ function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
   }
 }
 
-const UNSUPPORTED_CHARSET = 'FST_JSONRPC_UNSUPPORTED_CHARSET'
-
-/**
- * JSON exchanged between systems is UTF-8 (RFC 8259) and the body is decoded
- * as such, so another declared charset is refused rather than misread.
- */
-function charsetOf (contentType: string | undefined): string | undefined {
-  if (contentType === undefined || !contentType.includes('charset')) return undefined
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)
-  return match === null ? undefined : match[1].toLowerCase()
-}
-
 function invalidRequestBody (data: string): string {
   return errorJson({ code: INVALID_REQUEST, message: 'Invalid Request', data }, null)
 }
@@ -62,20 +51,29 @@ function invalidRequestBody (data: string): string {
  */
 export function httpTransport (scope: FastifyInstance, options: HttpTransportOptions): void {
   const { dispatcher, path, httpStatus } = options
+  // The limit Fastify applies to the parser, known here for the inflated size of a gzip body.
+  const bodyLimit = options.bodyLimit ?? scope.initialConfig.bodyLimit ?? 1048576
 
   scope.removeAllContentTypeParsers()
   scope.addContentTypeParser(
     RPC_CONTENT_TYPES,
     { parseAs: 'string', bodyLimit: options.bodyLimit },
     (request, body, done) => {
-      const charset = charsetOf(request.headers['content-type'])
-      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-        done(Object.assign(new Error(`unsupported charset "${charset}"; JSON-RPC bodies are UTF-8`), { code: UNSUPPORTED_CHARSET, statusCode: 415 }), undefined)
+      const problem = charsetProblem(request.headers['content-type'])
+      if (problem !== undefined) {
+        done(charsetError(problem), undefined)
         return
       }
-      done(null, body)
+      done(null, withoutByteOrderMark(body as string))
     }
   )
+
+  /** Runs before the body is read: a gzip body is read inflated, another coding is refused. */
+  function contentEncoding (request: FastifyRequest, _reply: FastifyReply, payload: RequestPayload, done: (error: Error | null, payload?: RequestPayload) => void): void {
+    const decoded = decodeContentEncoding(request.headers['content-encoding'], payload, bodyLimit)
+    if (decoded instanceof Error) done(decoded)
+    else done(null, decoded)
+  }
 
   scope.setErrorHandler(function rpcHttpErrors (error: FastifyError, _request, reply) {
     switch (error.code) {
@@ -84,6 +82,10 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
           .send(invalidRequestBody(`unsupported content type; send one of ${RPC_CONTENT_TYPES.join(', ')}`))
       case UNSUPPORTED_CHARSET:
         return reply.code(415).type(JSON_CONTENT_TYPE).send(invalidRequestBody(error.message))
+      case UNSUPPORTED_ENCODING:
+        return reply.code(415).header('accept-encoding', ACCEPTED_CONTENT_ENCODINGS).type(JSON_CONTENT_TYPE).send(invalidRequestBody(error.message))
+      case BAD_ENCODING:
+        return reply.code(400).type(JSON_CONTENT_TYPE).send(invalidRequestBody(error.message))
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return reply.code(413).type(JSON_CONTENT_TYPE)
           .send(invalidRequestBody('the request body is larger than this endpoint accepts'))
@@ -95,7 +97,7 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
     throw error
   })
 
-  scope.post(path, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
+  scope.post(path, { preParsing: contentEncoding }, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
     const context = transportContext(request, 'http')
     const body = typeof request.body === 'string' ? request.body : ''
     const result = await dispatcher.dispatchText(body, context)

@@ -103,6 +103,8 @@ test('a wrong command line exits 2 with the reason and sends nothing', async t =
     [['call', 'http://127.0.0.1:1/rpc', 'ping', '--verbose'], /Unknown option '--verbose'/],
     [['call', 'http://127.0.0.1:1/rpc', 'ping', '--timeout', 'soon'], /--timeout takes a number/],
     [['call', 'http://127.0.0.1:1/rpc', 'ping', '--timeout=-1'], /--timeout takes a number/],
+    [['call', 'http://127.0.0.1:1/rpc', 'ping', '--max-response-bytes', '0'], /--max-response-bytes takes a whole number/],
+    [['call', 'http://127.0.0.1:1/rpc', 'ping', '--max-response-bytes', '1e3'], /--max-response-bytes takes a whole number/],
     [['call', 'http://127.0.0.1:1/rpc', 'ping', '-H', 'no colon'], /a header is written 'NAME: VALUE'/],
     [['call', 'http://127.0.0.1:1/rpc', 'ping', '--notify', '--id', '3'], /a notification has no id/],
     [['call', 'http://127.0.0.1:1/rpc', 'ping', '--batch', 'x.json'], /give no METHOD/],
@@ -136,4 +138,14 @@ test('--header reaches the server; --timeout bounds the call', async t => {
   const slow = await run(['call', server.url, 'sleep', '2000', '--timeout', '100'])
   t.equal(slow.code, 3)
   t.match(slow.err[0], /^transport error \(timeout\): no answer from .* within 100 ms/)
+})
+
+test('--max-response-bytes bounds the answer read (exit 3, kind too-large)', async t => {
+  const server = await startServer(t)
+  const small = await run(['call', server.url, 'echo', 'x'.repeat(200), '--max-response-bytes', '100'])
+  t.equal(small.code, 3)
+  t.match(small.err[0], /^transport error \(too-large\): .* more than 100 bytes/)
+  t.equal(small.out.length, 1, 'the request line only: nothing of the answer was printed')
+  const enough = await run(['call', server.url, 'echo', 'x'.repeat(200), '--max-response-bytes', '1000'])
+  t.equal(enough.code, 0)
 })
