@@ -5,7 +5,7 @@ import { createDispatcher } from './dispatcher'
 import { httpTransport } from './http-transport'
 import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
-import { buildOpenRpcDocument, withDiscovery } from './openrpc'
+import { withDiscovery } from './discovery'
 import { buildRegistry } from './registry'
 import { createWebSocketHandler } from './websocket-transport'
 
@@ -16,7 +16,7 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   const methods = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas, maxParams: options.maxParams })
   const registry = options.openrpcInfo === undefined
     ? methods
-    : withDiscovery(methods, buildOpenRpcDocument(methods, options.openrpcInfo, sharedSchemas), options.guards)
+    : withDiscovery(methods, { info: options.openrpcInfo, sharedSchemas, guards: options.guards, timeout: options.timeout })
   const dispatcher = createDispatcher(registry, {
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,
