@@ -13,17 +13,25 @@ export interface CompiledValidator {
 /**
  * One schema compiled twice. `validate` stops at the first problem: it is
  * what every call runs, and the only pass over a large value. `explain` lists
- * the problems of a value `validate` refused, every one for a value of at most
- * EXPLAIN_VALUE_BUDGET JSON values, only the first for a larger one, so a
- * hostile array of 300,000 bad elements is never walked with ajv's allErrors.
+ * the problems of a value `validate` refused: every one (ajv's allErrors) for
+ * a small value, only the first for a large one, so a hostile array of
+ * 300,000 bad elements is never walked with allErrors.
  */
 export interface SchemaCheck {
   readonly validate: CompiledValidator
   readonly explain: (value: unknown, base: string, problems: ProblemList) => void
 }
 
-/** Largest value (in JSON values: every array element, object member and scalar counts one) whose problems are all listed. */
-export const EXPLAIN_VALUE_BUDGET = 10_000
+/**
+ * A value is small enough to explain in full when it holds at most this many
+ * JSON values (every array element, object member and scalar counts one)...
+ * allErrors evaluates every keyword, including those a first-error pass skips
+ * (a `uniqueItems` behind a failed `maxItems` costs n² comparisons).
+ */
+export const EXPLAIN_VALUE_BUDGET = 1000
+
+/** ...and no string longer than this: allErrors would run a `pattern` that a failed `maxLength` kept away from it. */
+export const EXPLAIN_STRING_BUDGET = 1000
 
 /** Compiles the schemas of one registry, with the app's shared schemas available to `$ref`. */
 export interface SchemaCompiler {
@@ -92,7 +100,7 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
       return {
         validate,
         explain (value, base, problems) {
-          if (holdsAtMost(value, EXPLAIN_VALUE_BUDGET)) {
+          if (isSmall(value)) {
             explainAll(value)
             addProblems(explainAll.errors, base, problems)
           } else {
@@ -138,25 +146,24 @@ export function addProblems (errors: ErrorObject[] | null | undefined, base: str
 }
 
 /**
- * Counts the JSON values in `value` without recursion (params may nest
- * 100,000 levels deep) and stops as soon as the count passes `budget`: the
- * walk never goes deeper into a large value than the budget.
+ * Walks `value` without recursion (params may nest 100,000 levels deep) and
+ * stops as soon as it passes a budget: the walk never goes further into a
+ * large value than the budget.
  */
-export function holdsAtMost (value: unknown, budget: number): boolean {
+export function isSmall (value: unknown): boolean {
   const pending: unknown[] = [value]
   let seen = 0
   while (pending.length > 0) {
     const current = pending.pop()
-    if (++seen > budget) return false
-    if (typeof current !== 'object' || current === null) continue
-    if (Array.isArray(current)) {
-      if (seen + current.length > budget) return false
-      for (const element of current) pending.push(element)
-    } else {
-      const values = Object.values(current)
-      if (seen + values.length > budget) return false
-      for (const member of values) pending.push(member)
+    if (++seen > EXPLAIN_VALUE_BUDGET) return false
+    if (typeof current === 'string') {
+      if (current.length > EXPLAIN_STRING_BUDGET) return false
+      continue
     }
+    if (typeof current !== 'object' || current === null) continue
+    const members = Array.isArray(current) ? current : Object.values(current)
+    if (seen + members.length > EXPLAIN_VALUE_BUDGET) return false
+    for (const member of members) pending.push(member)
   }
   return true
 }

@@ -117,6 +117,23 @@ test('90,000 unknown named params get a small -32602 answer', async t => {
   t.ok(reply.body.length < 10_000, `the answer stays small (${reply.body.length} bytes; it was 5.2 MB)`)
 })
 
+test('a string longer than 1,000 characters gets its first problem only, so maxLength keeps guarding pattern', async t => {
+  class Patterned {
+    @rpcMethod({ params: { code: { type: 'string', maxLength: 8, pattern: '^[a-z]+$' } } })
+    redeem (code: string): string {
+      return code
+    }
+  }
+  const app = await appWith(t, { services: [new Patterned()] })
+  t.same(problemsOf(await post(app, { jsonrpc: '2.0', method: 'redeem', params: ['A'.repeat(20)], id: 1 })), [
+    { path: '/code', message: 'must NOT have more than 8 characters' },
+    { path: '/code', message: 'must match pattern "^[a-z]+$"' }
+  ], 'a short string: every problem')
+  t.same(problemsOf(await post(app, { jsonrpc: '2.0', method: 'redeem', params: ['A'.repeat(1001)], id: 1 })), [
+    { path: '/code', message: 'must NOT have more than 8 characters' }
+  ], 'a long one: the first')
+})
+
 test('a long unknown name is cut short in the message, the path keeps it whole', async t => {
   const app = await bulkApp(t)
   const name = 'n'.repeat(10_000)
@@ -151,10 +168,14 @@ test('maxParams is configurable and checked at registration', async t => {
   await t.rejects(bulkApp(t, 0), { code: 'FST_JSONRPC_INVALID_OPTION', message: /`maxParams` must be a positive integer/ })
 })
 
-test('a param value larger than 10,000 JSON values lists only its first problem; a smaller one every problem', async t => {
+test('a param value of more than 1,000 JSON values lists only its first problem; a smaller one every problem', async t => {
   const app = await bulkApp(t)
   const large = await answeredInTime(post(app, { jsonrpc: '2.0', method: 'store', params: [Array.from({ length: 20_000 }, () => -1)], id: 1 }))
   t.same(problemsOf(large), [{ path: '/rows/0', message: 'must be >= 0' }])
+  const justOver = await post(app, { jsonrpc: '2.0', method: 'store', params: [Array.from({ length: 1000 }, () => -1)], id: 1 })
+  t.equal(problemsOf(justOver).length, 1, 'the array and its 1,000 elements are 1,001 values')
+  const justUnder = await post(app, { jsonrpc: '2.0', method: 'store', params: [Array.from({ length: 999 }, () => -1)], id: 1 })
+  t.equal(problemsOf(justUnder).length, 101, '1,000 values: explained in full, listed up to the cap')
   const small = await post(app, { jsonrpc: '2.0', method: 'store', params: [[-1, 2, 'x']], id: 2 })
   t.same(problemsOf(small), [
     { path: '/rows/0', message: 'must be >= 0' },
