@@ -12,6 +12,7 @@ export class CallSignal {
   constructor (transport: AbortSignal | undefined) {
     this.transport = transport
     if (transport === undefined) return
+    // Defensive: the engine starts no call once the transport's signal aborted, but a caller of the class might.
     if (transport.aborted) {
       this.controller.abort(transport.reason)
       return

@@ -28,10 +28,6 @@ export class ProblemList {
     return this.listed.length >= MAX_LISTED_PROBLEMS
   }
 
-  get empty (): boolean {
-    return this.listed.length === 0
-  }
-
   add (path: string, message: string): void {
     if (this.full) this.omitted++
     else this.listed.push({ path, message })

@@ -124,6 +124,7 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
 
 /** Adds ajv's errors to the list, paths rebased under `base` (a JSON pointer); past the list's cap they are only counted. */
 export function addProblems (errors: ErrorObject[] | null | undefined, base: string, problems: ProblemList): void {
+  // Defensive: ajv sets `errors` whenever it answers false; a validator from elsewhere might not.
   if (errors === null || errors === undefined || errors.length === 0) {
     problems.add(base, 'does not match its schema')
     return

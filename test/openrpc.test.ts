@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
 import openrpcMetaSchema from '@open-rpc/meta-schema'
 import jsonSchemaMetaSchema from '@json-schema-tools/meta-schema'
-import { rpcContext, rpcMethod, rpcPlugin, RpcError, type RpcContext, type OpenRpcDocument } from '../index'
+import { buildOpenRpcDocument, buildRegistry, rpcContext, rpcMethod, rpcPlugin, RpcError, type RpcContext, type OpenRpcDocument } from '../index'
 import { GreetingService } from '../services'
 import { appWith, post } from './fixtures/app'
 
@@ -243,4 +243,37 @@ test('a server without method guards lists every method, and still only the refe
   app.addSchema({ $id: 'unused', type: 'string' })
   await app.register(rpcPlugin, { services: [new GreetingService()] })
   t.equal((await discoverAs(app)).components, undefined, 'no components when no method references a shared schema')
+})
+
+test('shared schemas reached through a reference relative to another shared schema\'s $id are listed', async t => {
+  class Orders {
+    @rpcMethod({ params: { order: { $ref: 'http://example.com/schemas/order.json#' } } })
+    place (order: { items: unknown[] }): number {
+      return order.items.length
+    }
+  }
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  app.addSchema({ $id: 'http://example.com/schemas/item.json', type: 'object', properties: { sku: { type: 'string' } } })
+  app.addSchema({ $id: 'http://example.com/schemas/order.json', type: 'object', properties: { items: { type: 'array', items: { $ref: 'item.json#' } } } })
+  app.addSchema({ $id: 'http://example.com/schemas/unused.json', type: 'string' })
+  await app.register(rpcPlugin, { services: [new Orders()] })
+  t.same((await post(app, { jsonrpc: '2.0', method: 'place', params: [{ items: [{ sku: 5 }] }], id: 1 })).json().error.data,
+    [{ path: '/order/items/0/sku', message: 'must be string' }], 'ajv resolves the relative reference the same way')
+  const document = await discoverAs(app)
+  t.same(Object.keys(document.components?.schemas ?? {}), ['http___example.com_schemas_item.json', 'http___example.com_schemas_order.json'])
+})
+
+test('buildOpenRpcDocument gives the document an unguarded server answers', async t => {
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  const point = { $id: 'point', type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'] } as const
+  app.addSchema(point)
+  app.addSchema({ $id: 'unused', type: 'string' })
+  const services = [new GreetingService(), new CatalogService()]
+  await app.register(rpcPlugin, { services })
+  const served = await discoverAs(app)
+  const built = buildOpenRpcDocument(buildRegistry(services, { sharedSchemas: [point] }), { title: 'JSON-RPC API', version: '1.0.0' }, [point, { $id: 'unused', type: 'string' }])
+  t.same(built, served)
+  t.same(Object.keys(built.components?.schemas ?? {}), ['point'])
 })
