@@ -60,9 +60,9 @@ class LongService {
   }
 
   @rpcMethod()
-  async slow (): Promise<string> {
+  async slow (ms = 100): Promise<string> {
     this.start()
-    await sleep(100)
+    await sleep(ms)
     return 'slept'
   }
 
@@ -111,12 +111,12 @@ test('a closed HTTP request aborts ctx.signal of a call with a timeout too', asy
 test('a batch whose HTTP client is gone starts no new calls', async t => {
   const service = new LongService()
   const { port } = await listening(t, service, { batchConcurrency: 2 })
-  const batch = Array.from({ length: 20 }, (_, id) => ({ jsonrpc: '2.0', method: 'slow', id }))
+  const batch = Array.from({ length: 20 }, (_, id) => ({ jsonrpc: '2.0', method: 'slow', params: [200], id }))
   const client = sendAndAbandon(port, JSON.stringify(batch))
   await within(service.whenStarted(2), 5000, 'the first two calls started')
   client.abandon()
-  // Long enough for the whole batch to have run ten rounds of 100 ms... had it gone on.
-  await sleep(400)
+  // Had the batch gone on, three more rounds of two 200 ms calls would have started by now.
+  await sleep(700)
   t.ok(service.started <= 4, `at most the calls already started and those whose slot freed before the close was seen ran (${service.started} of 20)`)
 })
 
