@@ -30,7 +30,12 @@ export interface RpcContext<TRequest = FastifyRequest> {
   readonly transport: 'http' | 'websocket' | (string & {})
   /** Present over transports that can push notifications to the client. */
   readonly connection: RpcConnection | undefined
-  /** Aborted when the call's timeout expires, so the method can stop its work. */
+  /**
+   * Aborted when the client goes away (the HTTP request or the WebSocket
+   * closed) or the call's timeout expires, so the method can stop its work.
+   * Undefined only when the engine is driven without a transport signal and
+   * the method has no timeout.
+   */
   readonly signal: AbortSignal | undefined
 }
 

@@ -1,7 +1,9 @@
-import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, STANDARD_MESSAGES, UNAUTHORIZED } from '../protocol/error-codes'
+import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, STANDARD_MESSAGES, UNAUTHORIZED } from '../protocol/error-codes'
 import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/messages'
 import { RpcError } from '../protocol/rpc-error'
 import type { RpcConnection, RpcContext } from './call-context'
+import { CallSignal } from './call-signal'
+import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
 import type { RpcMethodEntry, RpcRegistry } from './registry'
@@ -24,7 +26,12 @@ export interface DispatchContext {
   transport?: string
   /** The connection, for transports that can push notifications. */
   connection?: RpcConnection
-  /** Aborted when the client is gone (a closed WebSocket, say), so its work can stop. */
+  /**
+   * Aborted when whoever sent the message is gone (the HTTP request closed,
+   * the WebSocket disconnected). From then on the engine starts no new call
+   * of the message (calls not started get no answer: nobody would read it),
+   * and calls already running see it abort through `RpcContext.signal`.
+   */
   signal?: AbortSignal
 }
 
@@ -35,6 +42,12 @@ export interface DispatchResult {
   batch: boolean
   /** For a single response that is an error, its code; otherwise 0. */
   errorCode: number
+  /**
+   * Set (true) only when the single call was refused because `maxInFlight`
+   * calls were running (HTTP answers 503 with Retry-After). An application's
+   * own error with the same code is not marked.
+   */
+  busy?: boolean
 }
 
 export interface DispatcherOptions {
@@ -42,6 +55,12 @@ export interface DispatcherOptions {
   maxBatchSize: number
   /** Most calls of one batch running at the same time. */
   batchConcurrency: number
+  /**
+   * Most asynchronous calls of this dispatcher running at once, across every
+   * message, counting calls that timed out but whose promise has not settled.
+   * Default DEFAULT_MAX_IN_FLIGHT.
+   */
+  maxInFlight?: number
   jsonBody: JsonBodyOptions
 }
 
@@ -59,6 +78,8 @@ export interface Dispatcher {
 interface CallOutcome {
   json: string
   errorCode: number
+  /** Refused by maxInFlight. */
+  busy?: boolean
 }
 
 const NOTIFIED: CallOutcome = Object.freeze({ json: '', errorCode: 0 })
@@ -78,7 +99,13 @@ function failure (code: number, id: JsonRpcId, data?: unknown, message = STANDAR
 }
 
 function single (outcome: CallOutcome): DispatchResult {
-  return { body: outcome.json, batch: false, errorCode: outcome.errorCode }
+  return outcome.busy === true
+    ? { body: outcome.json, batch: false, errorCode: outcome.errorCode, busy: true }
+    : { body: outcome.json, batch: false, errorCode: outcome.errorCode }
+}
+
+function busy (id: JsonRpcId): CallOutcome {
+  return { json: errorJson({ code: SERVER_BUSY, message: STANDARD_MESSAGES[SERVER_BUSY] }, id), errorCode: SERVER_BUSY, busy: true }
 }
 
 const DISPATCH_FAILED: DispatchResult = Object.freeze({
@@ -87,18 +114,13 @@ const DISPATCH_FAILED: DispatchResult = Object.freeze({
   errorCode: INTERNAL_ERROR
 })
 
-function withTimeout (pending: PromiseLike<unknown>, ms: number, abort: AbortController | undefined): Promise<unknown> {
-  if (ms === 0) return Promise.resolve(pending)
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      abort?.abort(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT]))
-      reject(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT], { timeoutMs: ms }))
-    }, ms)
-    pending.then(
-      value => { clearTimeout(timer); resolve(value) },
-      (error: unknown) => { clearTimeout(timer); reject(error) }
-    )
-  })
+/** A user's thenable as a native promise, whose `then` calls back once and never throws. */
+function toPromise (pending: PromiseLike<unknown>): Promise<unknown> {
+  return pending instanceof Promise ? pending : Promise.resolve(pending)
+}
+
+function isAborted (context: DispatchContext): boolean {
+  return context.signal !== undefined && context.signal.aborted
 }
 
 /** A new arguments array (the bound one may be the request's own params array). */
@@ -132,6 +154,30 @@ function logFailure (log: RpcLogger, error: unknown, fields: { rpcMethod?: strin
 export function createDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
   const parseBody = createJsonBodyParser(options.jsonBody)
   const { maxBatchSize, batchConcurrency } = options
+  const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
+  /** Asynchronous calls whose promise has not settled yet, timed out or not. */
+  let inFlight = 0
+
+  /**
+   * Waits for a call's promise, at most `ms` (0: for as long as it takes).
+   * The call holds its in-flight slot until the promise itself settles, even
+   * after the timeout answered: JavaScript cannot stop it, so it still runs.
+   */
+  function awaitCall (pending: Promise<unknown>, ms: number, signal: CallSignal | undefined): Promise<unknown> {
+    inFlight++
+    return new Promise((resolve, reject) => {
+      const timer = ms === 0
+        ? undefined
+        : setTimeout(() => {
+          signal?.expire(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT]))
+          reject(new RpcError(CALL_TIMEOUT, STANDARD_MESSAGES[CALL_TIMEOUT], { timeoutMs: ms }))
+        }, ms)
+      pending.then(
+        value => { inFlight--; clearTimeout(timer); signal?.release(); resolve(value) },
+        (error: unknown) => { inFlight--; clearTimeout(timer); signal?.release(); reject(error) }
+      )
+    })
+  }
 
   /** An RpcError is the method's answer; anything else is a bug, logged and hidden. */
   function errorOutcome (error: unknown, entry: RpcMethodEntry, id: JsonRpcId, context: DispatchContext): CallOutcome {
@@ -158,19 +204,38 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     }
   }
 
-  async function settle (entry: RpcMethodEntry, pending: PromiseLike<unknown>, id: JsonRpcId, context: DispatchContext, notification: boolean, abort?: AbortController): Promise<CallOutcome> {
+  async function settle (entry: RpcMethodEntry, pending: PromiseLike<unknown>, id: JsonRpcId, context: DispatchContext, notification: boolean, signal?: CallSignal): Promise<CallOutcome> {
     let result: unknown
     try {
-      result = await withTimeout(pending, entry.timeout, abort)
+      result = await awaitCall(toPromise(pending), entry.timeout, signal)
     } catch (error) {
       return errorOutcome(error, entry, id, context)
     }
     return encode(entry, result, id, context, notification)
   }
 
+  function callMethod (entry: RpcMethodEntry, params: unknown, callContext: RpcContext<unknown>): unknown {
+    const args = bindParams(entry, params as unknown[] | Record<string, unknown> | undefined)
+    return entry.invoke(entry.contextIndex >= 0 ? insertContext(args, entry.contextIndex, callContext) : args)
+  }
+
+  /**
+   * Guards, then the method, as one promise: the call's timeout covers a
+   * guard that never settles as it covers the method. Guards run before
+   * params are checked, so a refused caller learns nothing about the
+   * signature.
+   */
+  async function guardedCall (entry: RpcMethodEntry, params: unknown, callContext: RpcContext<unknown>): Promise<unknown> {
+    for (const guard of entry.guards) {
+      const verdict = guard(callContext as RpcContext)
+      if ((isThenable(verdict) ? await verdict : verdict) !== true) throw new RpcError(UNAUTHORIZED, STANDARD_MESSAGES[UNAUTHORIZED])
+    }
+    return await callMethod(entry, params, callContext)
+  }
+
   /** For methods that take an `RpcContext` or have guards: only they pay for building one. */
-  async function invokeWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): Promise<CallOutcome> {
-    const abort = entry.timeout > 0 && entry.contextIndex >= 0 ? new AbortController() : undefined
+  function invokeWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
+    const signal = entry.timeout > 0 ? new CallSignal(context.signal) : undefined
     const callContext: RpcContext<unknown> = {
       request: context.request,
       log: context.log,
@@ -178,26 +243,24 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
       id: notification ? undefined : id,
       transport: context.transport ?? 'http',
       connection: context.connection,
-      signal: abort?.signal
+      signal: signal === undefined ? context.signal : signal.signal
     }
     let result: unknown
     try {
-      // Guards run before params are checked: a refused caller learns nothing about the signature.
-      for (const guard of entry.guards) {
-        if (await guard(callContext as RpcContext) !== true) throw new RpcError(UNAUTHORIZED, STANDARD_MESSAGES[UNAUTHORIZED])
-      }
-      const args = bindParams(entry, params as unknown[] | Record<string, unknown> | undefined)
-      result = entry.invoke(entry.contextIndex >= 0 ? insertContext(args, entry.contextIndex, callContext) : args)
+      result = entry.guards.length === 0 ? callMethod(entry, params, callContext) : guardedCall(entry, params, callContext)
     } catch (error) {
+      signal?.release()
       return errorOutcome(error, entry, id, context)
     }
-    return isThenable(result)
-      ? await settle(entry, result, id, context, notification, abort)
-      : encode(entry, result, id, context, notification)
+    if (isThenable(result)) return settle(entry, result, id, context, notification, signal)
+    signal?.release()
+    return encode(entry, result, id, context, notification)
   }
 
   /** Synchronous methods are answered without a promise; only a thenable result is awaited. */
   function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
+    // Checked before the call, since nobody can tell beforehand whether it will be asynchronous; one comparison on the fast path.
+    if (inFlight >= maxInFlight) return busy(id)
     if (entry.contextIndex >= 0 || entry.guards.length > 0) return invokeWithContext(entry, params, id, context, notification)
     let result: unknown
     try {
@@ -264,6 +327,8 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
       return single(failure(INVALID_REQUEST, null, { maxBatchSize, received: batch.length },
         `Invalid Request: a batch may hold at most ${maxBatchSize} calls, this one has ${batch.length}`))
     }
+    // Synchronous calls below cannot see the signal change: it is read once here, then before every call started later.
+    if (isAborted(context)) return NO_ANSWER
     const outcomes: Array<CallOutcome | undefined> = new Array(batch.length)
     for (let index = 0; index < batch.length; index++) {
       const outcome = handleRequest(batch[index], context)
@@ -284,7 +349,8 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     // A fixed pool of workers bounds how many calls of one batch run at once; the first worker starts with the call already running.
     async function work (index: number, pending: Promise<CallOutcome | undefined> | undefined): Promise<void> {
       if (pending !== undefined) outcomes[index] = await pending
-      while (next < batch.length) {
+      // A batch whose sender is gone starts nothing new; the calls already running finish.
+      while (next < batch.length && !isAborted(context)) {
         const current = next++
         const outcome = handleRequest(batch[current], context)
         outcomes[current] = outcome instanceof Promise ? await outcome : outcome
@@ -312,6 +378,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
   /** A result without a promise when every call of the message was synchronous. */
   function handleMessage (message: unknown, context: DispatchContext): DispatchResult | Promise<DispatchResult> {
     if (Array.isArray(message)) return handleBatch(message, context)
+    if (isAborted(context)) return NO_ANSWER
     const outcome = handleRequest(message, context)
     return outcome instanceof Promise ? outcome.then(toResult) : toResult(outcome)
   }

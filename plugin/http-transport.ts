@@ -22,8 +22,12 @@ export const RPC_CONTENT_TYPES = ['application/json', 'application/json-rpc', 'a
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
 const OTHER_METHODS = ['PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
+/** Seconds a client refused with "Server busy" is told to wait: calls in flight usually settle well within it. */
+export const BUSY_RETRY_AFTER_SECONDS = 1
+
 function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
   if (result.body === undefined) return 204
+  if (result.busy === true && mode === 'json-rpc-over-http') return 503
   if (result.errorCode === 0 || mode === 'always-200') return 200
   switch (result.errorCode) {
     case PARSE_ERROR:
@@ -37,6 +41,20 @@ function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
     default:
       return 500
   }
+}
+
+/**
+ * Aborted when the connection closes before the answer was written (the
+ * client gave up or went away). The response's 'close' is the event to watch:
+ * the request's own 'close' fires as soon as its body has been read.
+ */
+function closedSignal (reply: FastifyReply): AbortSignal {
+  const controller = new AbortController()
+  const response = reply.raw
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort()
+  })
+  return controller.signal
 }
 
 function invalidRequestBody (data: string): string {
@@ -98,10 +116,11 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
   })
 
   scope.post(path, { preParsing: contentEncoding }, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
-    const context = transportContext(request, 'http')
+    const context = transportContext(request, 'http', undefined, closedSignal(reply))
     const body = typeof request.body === 'string' ? request.body : ''
     const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)
+    if (result.busy === true) reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
     // The reply is returned, not awaited: awaiting it would wait for the socket write to finish.
     if (result.body === undefined) return reply.code(status).send()
     return reply.code(status).type(JSON_CONTENT_TYPE).send(result.body)

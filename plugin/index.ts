@@ -6,7 +6,7 @@ export { RpcConfigurationError, type RpcConfigurationErrorCode } from './configu
 export type { RpcPluginOptions, HttpStatusMode, WebSocketOptions } from './options'
 export { createDispatcher, type Dispatcher, type DispatcherOptions, type DispatchContext, type DispatchResult, type RpcLogger } from './dispatcher'
 export { buildRegistry, type RpcRegistry, type RpcMethodEntry, type RpcParameter, type RegistryOptions } from './registry'
-export type { ParamsProblem } from './params-binding'
+export type { ParamsProblem } from './params-problems'
 export type { JSONSchema, JSONSchemaObject, JSONSchemaTypeName, JSONValue } from './json-schema'
 export { ResultMismatchError } from './result-encoding'
 export type { ArgsValidator } from './param-validation'

@@ -1,7 +1,6 @@
 import { CALL_TIMEOUT, INVALID_PARAMS, UNAUTHORIZED, STANDARD_MESSAGES } from '../protocol/error-codes'
 import type { JsonRpcErrorObject } from '../protocol/messages'
 import type { JSONSchema, JSONSchemaObject } from './json-schema'
-import type { RpcGuard } from './call-context'
 import { typeFromDesignType } from './param-validation'
 import type { RpcMethodEntry, RpcParameter, RpcRegistry } from './registry'
 
@@ -80,7 +79,7 @@ function methodErrors (entry: RpcMethodEntry): JsonRpcErrorObject[] {
   return errors
 }
 
-function describeMethod (entry: RpcMethodEntry): OpenRpcMethod {
+export function describeMethod (entry: RpcMethodEntry): OpenRpcMethod {
   const { summary, description, deprecated } = entry.options
   const params = entry.parameters.map(param => paramDescriptor(entry, param, false))
   if (entry.rest !== undefined) params.push(paramDescriptor(entry, entry.rest, true))
@@ -98,52 +97,97 @@ function describeMethod (entry: RpcMethodEntry): OpenRpcMethod {
   }
 }
 
-/**
- * Builds the OpenRPC document of a registry once, at registration. Schemas
- * the app added with `fastify.addSchema` are listed under components, by
- * `$id`, so that the `$ref`s in method schemas can be resolved.
- */
-export function buildOpenRpcDocument (registry: RpcRegistry, info: OpenRpcInfo, sharedSchemas: readonly JSONSchemaObject[] = []): OpenRpcDocument {
-  const methods = [...registry.values()].map(describeMethod)
-  methods.push({
-    name: DISCOVER_METHOD,
-    summary: 'Returns this OpenRPC document.',
-    paramStructure: 'either',
-    params: [],
-    result: { name: 'OpenRPC Schema', schema: { $ref: 'https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json' } }
-  })
-  const document: OpenRpcDocument = { openrpc: OPENRPC_VERSION, info: { ...info }, methods }
-  if (sharedSchemas.length > 0) {
-    const schemas: Record<string, JSONSchema> = {}
-    for (const schema of sharedSchemas) if (typeof schema.$id === 'string') schemas[schema.$id.replace(/[^A-Za-z0-9._-]/g, '_')] = schema
-    document.components = { schemas }
+/** How `rpc.discover` describes itself, last in every document. */
+export const DISCOVER_DESCRIPTION: Readonly<OpenRpcMethod> = Object.freeze({
+  name: DISCOVER_METHOD,
+  summary: 'Returns this OpenRPC document.',
+  paramStructure: 'either',
+  params: [],
+  result: { name: 'OpenRPC Schema', schema: { $ref: 'https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json' } }
+})
+
+/** The key of a shared schema under `components.schemas`: its `$id`, with the characters OpenRPC keys may not hold replaced. */
+export function componentKey (id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_')
+}
+
+/** The schemas a method's description holds: its params' and its result's. */
+export function methodSchemas (method: OpenRpcMethod): JSONSchema[] {
+  return [...method.params.map(param => param.schema), method.result.schema]
+}
+
+/** Every `$ref` string in a schema, found without recursion. */
+function refsIn (schema: unknown): string[] {
+  const refs: string[] = []
+  const pending: unknown[] = [schema]
+  while (pending.length > 0) {
+    const current = pending.pop()
+    if (typeof current !== 'object' || current === null) continue
+    if (Array.isArray(current)) {
+      for (const element of current) pending.push(element)
+      continue
+    }
+    for (const [key, value] of Object.entries(current)) {
+      if (key === '$ref' && typeof value === 'string') refs.push(value)
+      else pending.push(value)
+    }
   }
-  return document
+  return refs
 }
 
 /**
- * The registry with `rpc.discover` added: its answer is built and encoded
- * once, here, so a discovery call costs what `ping` does. The plugin-wide
- * guards apply to it as to every method.
+ * Finds which shared schemas (by index) the given schemas reach through
+ * `$ref`, directly or through other shared schemas. A reference names a
+ * shared schema by its `$id` (`point#`, `point#/properties/x`), or relative
+ * to the `$id` of the shared schema that holds it.
  */
-export function withDiscovery (registry: RpcRegistry, document: OpenRpcDocument, guards: readonly RpcGuard[]): RpcRegistry {
-  const documentJson = JSON.stringify(document)
-  const entry: RpcMethodEntry = {
-    name: DISCOVER_METHOD,
-    qualifiedName: DISCOVER_METHOD,
-    invoke: () => document,
-    parameters: [],
-    rest: undefined,
-    byName: new Map(),
-    minPositional: 0,
-    maxPositional: 0,
-    returnType: Object,
-    validateArgs: undefined,
-    encodeResult: () => documentJson,
-    timeout: 0,
-    contextIndex: -1,
-    guards,
-    options: {}
+export function createSharedSchemaResolver (sharedSchemas: readonly JSONSchemaObject[]): (schemas: readonly JSONSchema[]) => number[] {
+  const byId = new Map<string, number>()
+  sharedSchemas.forEach((schema, index) => {
+    if (typeof schema.$id !== 'string') return
+    byId.set(schema.$id.replace(/#$/, ''), index)
+  })
+  function resolve (ref: string, base: string | undefined): number | undefined {
+    const target = ref.split('#')[0]
+    if (target === '') return undefined
+    const exact = byId.get(target)
+    if (exact !== undefined || base === undefined) return exact
+    try {
+      return byId.get(new URL(target, base).href)
+    } catch {
+      return undefined
+    }
   }
-  return new Map([...registry, [DISCOVER_METHOD, entry]])
+  return function reachedBy (schemas) {
+    const reached = new Set<number>()
+    const pending: Array<{ schema: unknown, base: string | undefined }> = schemas.map(schema => ({ schema, base: undefined }))
+    while (pending.length > 0) {
+      const { schema, base } = pending.pop() as { schema: unknown, base: string | undefined }
+      for (const ref of refsIn(schema)) {
+        const index = resolve(ref, base)
+        if (index === undefined || reached.has(index)) continue
+        reached.add(index)
+        pending.push({ schema: sharedSchemas[index], base: sharedSchemas[index].$id })
+      }
+    }
+    return [...reached].sort((a, b) => a - b)
+  }
+}
+
+/**
+ * Builds the OpenRPC document of a registry. Schemas the app added with
+ * `fastify.addSchema` that the methods' schemas `$ref` (directly or through
+ * each other) are listed under components, by `$id`; the others are not shown.
+ */
+export function buildOpenRpcDocument (registry: RpcRegistry, info: OpenRpcInfo, sharedSchemas: readonly JSONSchemaObject[] = []): OpenRpcDocument {
+  const methods = [...registry.values()].map(describeMethod)
+  const reached = createSharedSchemaResolver(sharedSchemas)(methods.flatMap(methodSchemas))
+  methods.push({ ...DISCOVER_DESCRIPTION })
+  const document: OpenRpcDocument = { openrpc: OPENRPC_VERSION, info: { ...info }, methods }
+  if (reached.length > 0) {
+    const schemas: Record<string, JSONSchema> = {}
+    for (const index of reached) schemas[componentKey(sharedSchemas[index].$id as string)] = sharedSchemas[index]
+    document.components = { schemas }
+  }
+  return document
 }

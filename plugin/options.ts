@@ -1,6 +1,8 @@
 import { toGuardList, type RpcGuard } from './call-context'
 import { RpcConfigurationError } from './configuration-error'
 import type { OpenRpcInfo } from './openrpc'
+import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
+import { DEFAULT_MAX_PARAMS } from './registry'
 
 const DEFAULT_OPENRPC_INFO: OpenRpcInfo = { title: 'JSON-RPC API', version: '1.0.0' }
 
@@ -50,6 +52,15 @@ export interface RpcPluginOptions {
   maxBatchSize?: number
   /** Most calls of one batch running at once. Default 32. */
   batchConcurrency?: number
+  /**
+   * Most asynchronous calls running at once across every request and
+   * connection of this endpoint, counting calls that timed out but whose
+   * promise has not settled. Calls over it are refused with -32002 Server busy
+   * (HTTP 503 with Retry-After for a single call). Default 1024.
+   */
+  maxInFlight?: number
+  /** Most params a call may pass to a method with a rest parameter (each element counts one). Default 10000. */
+  maxParams?: number
   /** Milliseconds an asynchronous call may run before it is answered with CALL_TIMEOUT; 0 for none. Default 0; `@rpcMethod({ timeout })` overrides it. */
   timeout?: number
   /** Largest request body (and WebSocket message) in bytes. Default: the Fastify instance's `bodyLimit`. */
@@ -79,6 +90,8 @@ export interface NormalizedOptions {
   httpStatus: HttpStatusMode
   maxBatchSize: number
   batchConcurrency: number
+  maxInFlight: number
+  maxParams: number
   timeout: number
   bodyLimit: number | undefined
   guards: readonly RpcGuard[]
@@ -90,7 +103,7 @@ export interface NormalizedOptions {
   explorerPath: string | undefined
 }
 
-const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer'])
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'maxInFlight', 'maxParams', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer'])
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
@@ -153,6 +166,8 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
     httpStatus,
     maxBatchSize: positiveInteger(options.maxBatchSize, 'maxBatchSize', 1000) as number,
     batchConcurrency: positiveInteger(options.batchConcurrency, 'batchConcurrency', 32) as number,
+    maxInFlight: positiveInteger(options.maxInFlight, 'maxInFlight', DEFAULT_MAX_IN_FLIGHT) as number,
+    maxParams: positiveInteger(options.maxParams, 'maxParams', DEFAULT_MAX_PARAMS) as number,
     timeout,
     bodyLimit: positiveInteger(options.bodyLimit, 'bodyLimit', undefined)
   }

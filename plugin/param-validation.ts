@@ -1,9 +1,9 @@
 import type { JSONSchema } from './json-schema'
-import type { ParamsProblem } from './params-binding'
-import { escapePointer, toProblems, type CompiledValidator, type SchemaCompiler } from './schema-compiler'
+import { escapePointer, ProblemList } from './params-problems'
+import type { SchemaCheck, SchemaCompiler } from './schema-compiler'
 
-/** Checks bound arguments; answers the problems, or undefined when all is well. */
-export type ArgsValidator = (args: readonly unknown[]) => ParamsProblem[] | undefined
+/** Checks bound arguments; answers the problems, or undefined when all is well (a valid call allocates nothing). */
+export type ArgsValidator = (args: readonly unknown[]) => ProblemList | undefined
 
 /** What validation needs to know of a parameter; the registry's RpcParameter has it. */
 export interface ValidatedParameter {
@@ -33,8 +33,8 @@ interface Check {
   readonly index: number
   readonly pointer: string
   readonly validate: (value: unknown) => boolean
-  /** Called only after `validate` failed, to describe why. */
-  readonly explain: (pointer: string) => ParamsProblem[]
+  /** Called only after `validate` refused `value`, to list why (up to the list's cap). */
+  readonly explain: (value: unknown, path: string, problems: ProblemList) => void
 }
 
 /**
@@ -51,11 +51,11 @@ const TYPE_TESTS: Readonly<Record<DerivedType, (value: unknown) => boolean>> = {
 
 function derivedCheck (index: number, pointer: string, type: DerivedType): Check {
   const message = `must be ${type}`
-  return { index, pointer, validate: TYPE_TESTS[type], explain: path => [{ path, message }] }
+  return { index, pointer, validate: TYPE_TESTS[type], explain: (_value, path, problems) => problems.add(path, message) }
 }
 
-function compiledCheck (index: number, pointer: string, validate: CompiledValidator): Check {
-  return { index, pointer, validate, explain: path => toProblems(validate.errors, path) }
+function compiledCheck (index: number, pointer: string, check: SchemaCheck): Check {
+  return { index, pointer, validate: check.validate, explain: check.explain }
 }
 
 export interface ArgsValidatorSpec {
@@ -79,7 +79,7 @@ function buildRestCheck (rest: ValidatedParameter, explicit: JSONSchema | undefi
     return derived === undefined ? undefined : derivedCheck(rest.index, pointer, derived)
   }
   if (explicit === true) return undefined
-  return compiledCheck(rest.index, pointer, compiler.validator(explicit, `${where} rest parameter "${rest.name}" (the schema of each element)`))
+  return compiledCheck(rest.index, pointer, compiler.check(explicit, `${where} rest parameter "${rest.name}" (the schema of each element)`))
 }
 
 /**
@@ -97,27 +97,33 @@ export function buildArgsValidator (spec: ArgsValidatorSpec, compiler: SchemaCom
       const derived = typeFromDesignType(param.designType)
       if (derived !== undefined) checks.push(derivedCheck(param.index, pointer, derived))
     } else if (explicit !== true) {
-      checks.push(compiledCheck(param.index, pointer, compiler.validator(explicit, `${where} parameter "${param.name}"`)))
+      checks.push(compiledCheck(param.index, pointer, compiler.check(explicit, `${where} parameter "${param.name}"`)))
     }
   }
   const restCheck = rest === undefined ? undefined : buildRestCheck(rest, schemas?.[rest.name], where, compiler)
   if (checks.length === 0 && restCheck === undefined) return undefined
 
   return function validateArgs (args) {
-    let problems: ParamsProblem[] | undefined
+    let problems: ProblemList | undefined
     for (const check of checks) {
       const value = args[check.index]
       // Absent (an optional parameter left out): the method's default applies.
       if (value === undefined) continue
       if (!check.validate(value)) {
-        problems = (problems ?? []).concat(check.explain(check.pointer))
+        problems ??= new ProblemList()
+        if (problems.full) problems.count(1)
+        else check.explain(value, check.pointer, problems)
       }
     }
     if (restCheck !== undefined) {
-      for (let i = restCheck.index; i < args.length; i++) {
-        if (!restCheck.validate(args[i])) {
-          problems = (problems ?? []).concat(restCheck.explain(restCheck.pointer + String(i - restCheck.index)))
-        }
+      // One pass, each element checked once: past the list's cap a bad element is only counted.
+      const { validate, explain, pointer, index } = restCheck
+      for (let i = index; i < args.length; i++) {
+        const element = args[i]
+        if (validate(element)) continue
+        problems ??= new ProblemList()
+        if (problems.full) problems.count(1)
+        else explain(element, pointer + String(i - index), problems)
       }
     }
     return problems

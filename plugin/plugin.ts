@@ -6,7 +6,7 @@ import { explorerRoute } from './explorer-route'
 import { httpTransport } from './http-transport'
 import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
-import { buildOpenRpcDocument, withDiscovery } from './openrpc'
+import { withDiscovery } from './discovery'
 import { buildRegistry } from './registry'
 import { createWebSocketHandler, warnIfWsReadsMore } from './websocket-transport'
 
@@ -14,13 +14,14 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   const options = normalizeOptions(rawOptions)
   // Schemas the app added with fastify.addSchema before registering the plugin, for `$ref`.
   const sharedSchemas = Object.values(fastify.getSchemas()) as JSONSchemaObject[]
-  const methods = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas })
+  const methods = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas, maxParams: options.maxParams })
   const registry = options.openrpcInfo === undefined
     ? methods
-    : withDiscovery(methods, buildOpenRpcDocument(methods, options.openrpcInfo, sharedSchemas), options.guards)
+    : withDiscovery(methods, { info: options.openrpcInfo, sharedSchemas, guards: options.guards, timeout: options.timeout })
   const dispatcher = createDispatcher(registry, {
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,
+    maxInFlight: options.maxInFlight,
     jsonBody: {
       onProtoPoisoning: fastify.initialConfig.onProtoPoisoning ?? 'error',
       onConstructorPoisoning: fastify.initialConfig.onConstructorPoisoning ?? 'error'

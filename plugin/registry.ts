@@ -32,7 +32,7 @@ export interface RpcMethodEntry {
   readonly byName: ReadonlyMap<string, RpcParameter>
   /** The fewest positional params that reach every required parameter. */
   readonly minPositional: number
-  /** The most positional params accepted; Infinity with a rest parameter. */
+  /** The most params accepted, by position or by name (counting a rest parameter's elements); the registry's maxParams with a rest parameter. */
   readonly maxPositional: number
   readonly returnType: Function | undefined
   /** Checks the bound arguments against the parameter schemas; undefined when nothing is checked. */
@@ -164,7 +164,7 @@ function buildEntry (service: object, record: RpcMethodRecord, registryOptions: 
     rest,
     byName,
     minPositional,
-    maxPositional: rest === undefined ? parameters.length : Infinity,
+    maxPositional: rest === undefined ? parameters.length : Math.max(parameters.length, registryOptions.maxParams ?? DEFAULT_MAX_PARAMS),
     returnType,
     validateArgs: buildArgsValidator({ parameters, rest, schemas: options.params, where: qualifiedName }, compiler),
     encodeResult: buildResultEncoder({ schema: options.result, returnType, where: qualifiedName }, compiler),
@@ -181,7 +181,17 @@ function guardList (qualifiedName: string, guard: RpcMethodOptions['guard']): Rp
   return guards
 }
 
+/**
+ * The most params one call may pass to a method with a rest parameter. A
+ * variadic method rarely needs more; bulk data belongs in one array param.
+ * It also keeps `Function.prototype.apply` far below V8's argument limit
+ * (about 120,000 on Node 20), past which a call would fail with a RangeError.
+ */
+export const DEFAULT_MAX_PARAMS = 10_000
+
 export interface RegistryOptions {
+  /** The most params a call may pass to a method with a rest parameter (its elements count one each). Default DEFAULT_MAX_PARAMS. */
+  maxParams?: number
   /** Applied to methods whose decorator sets no `timeout`; 0 means none. */
   defaultTimeout?: number
   /** Checked before every method's own guards. */

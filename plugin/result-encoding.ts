@@ -1,7 +1,7 @@
 import type { JSONSchema } from './json-schema'
-import type { ParamsProblem } from './params-binding'
+import { ProblemList, type ParamsProblem } from './params-problems'
 import { stringifyResult } from './responses'
-import { toProblems, type SchemaCompiler } from './schema-compiler'
+import type { SchemaCompiler } from './schema-compiler'
 
 /** Turns a method's result into JSON text; throws ResultMismatchError when it breaks its contract. */
 export type ResultEncoder = (result: unknown) => string
@@ -55,10 +55,15 @@ export function buildResultEncoder (spec: ResultEncoderSpec, compiler: SchemaCom
       default: return stringifyResult
     }
   }
-  const validate = compiler.validator(schema, `${where} result`)
+  const { validate, explain } = compiler.check(schema, `${where} result`)
   const serialize = compiler.serializer(schema, `${where} result`)
   return function encodeWithSchema (result) {
-    if (!validate(result)) throw new ResultMismatchError(where, toProblems(validate.errors, ''))
+    if (!validate(result)) {
+      // A result may echo a caller's params: its problems are capped like theirs, so the log line stays small.
+      const problems = new ProblemList()
+      explain(result, '', problems)
+      throw new ResultMismatchError(where, problems.toData())
+    }
     return serialize(result)
   }
 }

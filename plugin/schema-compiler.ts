@@ -3,16 +3,39 @@ import addFormats from 'ajv-formats'
 import fastJsonStringify from 'fast-json-stringify'
 import { RpcConfigurationError } from './configuration-error'
 import type { JSONSchema, JSONSchemaObject } from './json-schema'
-import type { ParamsProblem } from './params-binding'
+import { escapePointer, type ProblemList } from './params-problems'
 
 export interface CompiledValidator {
   (value: unknown): boolean
   errors?: ErrorObject[] | null
 }
 
+/**
+ * One schema compiled twice. `validate` stops at the first problem: it is
+ * what every call runs, and the only pass over a large value. `explain` lists
+ * the problems of a value `validate` refused: every one (ajv's allErrors) for
+ * a small value, only the first for a large one, so a hostile array of
+ * 300,000 bad elements is never walked with allErrors.
+ */
+export interface SchemaCheck {
+  readonly validate: CompiledValidator
+  readonly explain: (value: unknown, base: string, problems: ProblemList) => void
+}
+
+/**
+ * A value is small enough to explain in full when it holds at most this many
+ * JSON values (every array element, object member and scalar counts one)...
+ * allErrors evaluates every keyword, including those a first-error pass skips
+ * (a `uniqueItems` behind a failed `maxItems` costs n² comparisons).
+ */
+export const EXPLAIN_VALUE_BUDGET = 1000
+
+/** ...and no string longer than this: allErrors would run a `pattern` that a failed `maxLength` kept away from it. */
+export const EXPLAIN_STRING_BUDGET = 1000
+
 /** Compiles the schemas of one registry, with the app's shared schemas available to `$ref`. */
 export interface SchemaCompiler {
-  validator: (schema: JSONSchema, where: string) => CompiledValidator
+  check: (schema: JSONSchema, where: string) => SchemaCheck
   serializer: (schema: JSONSchema, where: string) => (value: unknown) => string
 }
 
@@ -24,14 +47,14 @@ function invalidSchema (where: string, error: unknown): RpcConfigurationError {
 /**
  * RPC params are JSON values a program sent, not HTML form fields: unlike
  * Fastify's route defaults, nothing is coerced ("5" stays a string), nothing
- * is removed or filled in, every problem is reported, and a schema with an
- * unknown keyword or a type-less `minimum` is refused at registration.
+ * is removed or filled in, and a schema with an unknown keyword or a
+ * type-less `minimum` is refused at registration. `allErrors` is set per
+ * instance: off for checking, on for explaining.
  */
 const AJV_OPTIONS = {
   coerceTypes: false,
   removeAdditional: false,
   useDefaults: false,
-  allErrors: true,
   strict: true,
   allowUnionTypes: true,
   addUsedSchema: false
@@ -46,10 +69,9 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
     external[schema.$id] = schema
   }
   // Created on the first explicit schema: services typed only by their signatures never need ajv.
-  let ajv: Ajv | undefined
-  function getAjv (): Ajv {
-    if (ajv !== undefined) return ajv
-    const created = new Ajv(AJV_OPTIONS)
+  let instances: { check: Ajv, explain: Ajv } | undefined
+  function createAjv (allErrors: boolean): Ajv {
+    const created = new Ajv({ ...AJV_OPTIONS, allErrors })
     addFormats(created)
     for (const [id, schema] of Object.entries(external)) {
       try {
@@ -58,16 +80,34 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
         throw invalidSchema(`shared schema "${id}"`, error)
       }
     }
-    ajv = created
     return created
   }
+  function getAjv (): { check: Ajv, explain: Ajv } {
+    instances ??= { check: createAjv(false), explain: createAjv(true) }
+    return instances
+  }
   return {
-    validator (schema, where) {
-      const instance = getAjv()
+    check (schema, where) {
+      const ajv = getAjv()
+      let validate: CompiledValidator
+      let explainAll: CompiledValidator
       try {
-        return instance.compile(schema)
+        validate = ajv.check.compile(schema)
+        explainAll = ajv.explain.compile(schema)
       } catch (error) {
         throw invalidSchema(where, error)
+      }
+      return {
+        validate,
+        explain (value, base, problems) {
+          if (isSmall(value)) {
+            explainAll(value)
+            addProblems(explainAll.errors, base, problems)
+          } else {
+            validate(value)
+            addProblems(validate.errors, base, problems)
+          }
+        }
       }
     },
     serializer (schema, where) {
@@ -82,12 +122,19 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
   }
 }
 
-/** Turns ajv's errors into params problems, paths rebased under `base` (a JSON pointer). */
-export function toProblems (errors: ErrorObject[] | null | undefined, base: string): ParamsProblem[] {
+/** Adds ajv's errors to the list, paths rebased under `base` (a JSON pointer); past the list's cap they are only counted. */
+export function addProblems (errors: ErrorObject[] | null | undefined, base: string, problems: ProblemList): void {
+  // Defensive: ajv sets `errors` whenever it answers false; a validator from elsewhere might not.
   if (errors === null || errors === undefined || errors.length === 0) {
-    return [{ path: base, message: 'does not match its schema' }]
+    problems.add(base, 'does not match its schema')
+    return
   }
-  return errors.map(error => {
+  for (let i = 0; i < errors.length; i++) {
+    if (problems.full) {
+      problems.count(errors.length - i)
+      return
+    }
+    const error = errors[i]
     let path = base + error.instancePath
     const params = error.params as Record<string, unknown>
     if (error.keyword === 'required' && typeof params.missingProperty === 'string') {
@@ -95,10 +142,29 @@ export function toProblems (errors: ErrorObject[] | null | undefined, base: stri
     } else if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
       path += '/' + escapePointer(params.additionalProperty)
     }
-    return { path, message: error.message ?? `fails "${error.keyword}"` }
-  })
+    problems.add(path, error.message ?? `fails "${error.keyword}"`)
+  }
 }
 
-export function escapePointer (token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1')
+/**
+ * Walks `value` without recursion (params may nest 100,000 levels deep) and
+ * stops as soon as it passes a budget: the walk never goes further into a
+ * large value than the budget.
+ */
+export function isSmall (value: unknown): boolean {
+  const pending: unknown[] = [value]
+  let seen = 0
+  while (pending.length > 0) {
+    const current = pending.pop()
+    if (++seen > EXPLAIN_VALUE_BUDGET) return false
+    if (typeof current === 'string') {
+      if (current.length > EXPLAIN_STRING_BUDGET) return false
+      continue
+    }
+    if (typeof current !== 'object' || current === null) continue
+    const members = Array.isArray(current) ? current : Object.values(current)
+    if (seen + members.length > EXPLAIN_VALUE_BUDGET) return false
+    for (const member of members) pending.push(member)
+  }
+  return true
 }

@@ -10,7 +10,7 @@ interface LevelAwareLogger extends RpcLogger {
  * What the dispatcher needs from a Fastify request, for either transport.
  * Whether calls are logged is decided here, once per request or connection.
  */
-export function transportContext (request: FastifyRequest, transport: 'http' | 'websocket', connection?: RpcConnection): DispatchContext {
+export function transportContext (request: FastifyRequest, transport: 'http' | 'websocket', connection?: RpcConnection, signal?: AbortSignal): DispatchContext {
   const log = request.log as LevelAwareLogger
-  return { log, logCalls: log.isLevelEnabled?.('debug') === true, request, transport, connection }
+  return { log, logCalls: log.isLevelEnabled?.('debug') === true, request, transport, connection, signal }
 }

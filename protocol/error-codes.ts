@@ -11,6 +11,8 @@ export const INTERNAL_ERROR = -32603
  */
 export const CALL_TIMEOUT = -32000
 export const UNAUTHORIZED = -32001
+/** Refused without running: the server's bound on calls in flight (`maxInFlight`) was reached. Try again later. */
+export const SERVER_BUSY = -32002
 
 /** The messages the specification pairs with its codes. */
 export const STANDARD_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -20,5 +22,6 @@ export const STANDARD_MESSAGES: Readonly<Record<number, string>> = Object.freeze
   [INVALID_PARAMS]: 'Invalid params',
   [INTERNAL_ERROR]: 'Internal error',
   [CALL_TIMEOUT]: 'Call timed out',
-  [UNAUTHORIZED]: 'Unauthorized'
+  [UNAUTHORIZED]: 'Unauthorized',
+  [SERVER_BUSY]: 'Server busy'
 })

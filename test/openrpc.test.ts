@@ -1,9 +1,9 @@
 import Ajv from 'ajv'
-import Fastify from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
 import openrpcMetaSchema from '@open-rpc/meta-schema'
 import jsonSchemaMetaSchema from '@json-schema-tools/meta-schema'
-import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type OpenRpcDocument } from '../index'
+import { buildOpenRpcDocument, buildRegistry, rpcContext, rpcMethod, rpcPlugin, RpcError, type RpcContext, type OpenRpcDocument } from '../index'
 import { GreetingService } from '../services'
 import { appWith, post } from './fixtures/app'
 
@@ -135,4 +135,145 @@ test('a wrong openrpc option is a registration error', async t => {
     await app.register(rpcPlugin, { services: [new GreetingService()], openrpc: { info: { title: 5 as unknown as string } } })
     await app.ready()
   }, { code: 'FST_JSONRPC_INVALID_OPTION', message: /`openrpc.info.title` must be a string/ })
+})
+
+/**
+ * Issue 10, finding 7: rpc.discover showed an anonymous caller every guarded
+ * method with its parameters and schemas, and every schema added with
+ * fastify.addSchema, even ones no method uses.
+ */
+const isAdmin = (context: RpcContext): boolean => context.request.headers['x-role'] === 'admin'
+
+class AdminService {
+  readonly asked: string[] = []
+
+  @rpcMethod({ guard: isAdmin, params: { user: { $ref: 'user#' } } })
+  createUser (user: { login: string }): string {
+    return user.login
+  }
+
+  @rpcMethod({ guard: isAdmin })
+  dropTable (name: string): boolean {
+    return name !== ''
+  }
+
+  @rpcMethod({ guard: [isAdmin, () => false] })
+  neverListed (): void {}
+
+  @rpcMethod({ params: { point: { $ref: 'point#' } } })
+  distance (point: { x: number, y: number }): number {
+    return Math.hypot(point.x, point.y)
+  }
+
+  @rpcMethod({ guard: () => { throw new Error('guard bug') } })
+  buggy (): void {}
+
+  @rpcMethod({ guard: () => { throw new RpcError(-32099, 'Not for you') } })
+  refusesWithError (): void {}
+}
+
+async function adminApp (t: Test, options: Partial<Parameters<typeof appWith>[1]> = {}): Promise<FastifyInstance> {
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  app.addSchema({ $id: 'address', type: 'object', properties: { city: { type: 'string' } } })
+  app.addSchema({ $id: 'user', type: 'object', properties: { login: { type: 'string' }, home: { $ref: 'address#' } }, required: ['login'] })
+  app.addSchema({ $id: 'point', type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } } })
+  app.addSchema({ $id: 'internal-audit-record', type: 'object', properties: { secret: { type: 'string' } } })
+  await app.register(rpcPlugin, { services: [new AdminService()], ...options })
+  return app
+}
+
+async function discoverAs (app: FastifyInstance, headers: Record<string, string> = {}): Promise<OpenRpcDocument> {
+  const reply = await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 }, headers)
+  return reply.json().result
+}
+
+test('rpc.discover shows an anonymous caller only the methods its guards allow, and only the shared schemas those use', async t => {
+  const app = await adminApp(t)
+  const anonymous = await discoverAs(app)
+  t.same(anonymous.methods.map(method => method.name), ['distance', 'rpc.discover'])
+  t.same(Object.keys(anonymous.components?.schemas ?? {}), ['point'], 'no user, address or internal-audit-record schema')
+  t.ok(openrpcValidator()(anonymous), 'still a valid OpenRPC document')
+
+  const admin = await discoverAs(app, { 'x-role': 'admin' })
+  t.same(admin.methods.map(method => method.name), ['createUser', 'dropTable', 'distance', 'rpc.discover'],
+    'a method a later guard refuses, one whose guard throws and one whose guard refuses with an RpcError stay hidden')
+  t.same(Object.keys(admin.components?.schemas ?? {}), ['address', 'user', 'point'], 'user, and address reached through user')
+  t.notOk(JSON.stringify(admin).includes('internal-audit-record'), 'a schema no method references is never shown')
+  t.ok(openrpcValidator()(admin))
+})
+
+test('rpc.discover asks each distinct guard once, with the discovery call\'s own context', async t => {
+  const seen: string[] = []
+  const watched = (context: RpcContext): boolean => { seen.push(`${context.method} ${String(context.id)} ${context.transport}`); return true }
+  class Watched {
+    @rpcMethod({ guard: watched }) a (): void {}
+    @rpcMethod({ guard: watched }) b (): void {}
+    @rpcMethod({ guard: [watched, async () => true] }) c (): void {}
+  }
+  const app = await appWith(t, { services: [new Watched()] })
+  const document = await discoverAs(app)
+  t.same(document.methods.map(method => method.name), ['a', 'b', 'c', 'rpc.discover'], 'an async guard is awaited')
+  t.same(seen, ['rpc.discover 1 http'], 'one guard, asked once, seeing the rpc.discover call')
+})
+
+test('a method guard that never settles during discovery is cut off by the plugin timeout', async t => {
+  class Stuck {
+    @rpcMethod({ guard: async () => await new Promise<boolean>(() => {}) }) hidden (): void {}
+  }
+  const app = await appWith(t, { services: [new Stuck()], timeout: 30 })
+  const reply = await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 })
+  t.same(reply.json().error, { code: -32000, message: 'Call timed out', data: { timeoutMs: 30 } })
+})
+
+test('discovery answers are encoded per allowed set and stay consistent across callers', async t => {
+  const app = await adminApp(t)
+  const first = await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 }, { 'x-role': 'admin' })
+  const anonymous = await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 })
+  const again = await post(app, { jsonrpc: '2.0', method: 'rpc.discover', id: 1 }, { 'x-role': 'admin' })
+  t.equal(again.body, first.body, 'the same caller gets the same text')
+  t.not(anonymous.body, first.body)
+})
+
+test('a server without method guards lists every method, and still only the referenced shared schemas', async t => {
+  const document = await discover(t)
+  t.same(Object.keys(document.components?.schemas ?? {}), ['point'])
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  app.addSchema({ $id: 'unused', type: 'string' })
+  await app.register(rpcPlugin, { services: [new GreetingService()] })
+  t.equal((await discoverAs(app)).components, undefined, 'no components when no method references a shared schema')
+})
+
+test('shared schemas reached through a reference relative to another shared schema\'s $id are listed', async t => {
+  class Orders {
+    @rpcMethod({ params: { order: { $ref: 'http://example.com/schemas/order.json#' } } })
+    place (order: { items: unknown[] }): number {
+      return order.items.length
+    }
+  }
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  app.addSchema({ $id: 'http://example.com/schemas/item.json', type: 'object', properties: { sku: { type: 'string' } } })
+  app.addSchema({ $id: 'http://example.com/schemas/order.json', type: 'object', properties: { items: { type: 'array', items: { $ref: 'item.json#' } } } })
+  app.addSchema({ $id: 'http://example.com/schemas/unused.json', type: 'string' })
+  await app.register(rpcPlugin, { services: [new Orders()] })
+  t.same((await post(app, { jsonrpc: '2.0', method: 'place', params: [{ items: [{ sku: 5 }] }], id: 1 })).json().error.data,
+    [{ path: '/order/items/0/sku', message: 'must be string' }], 'ajv resolves the relative reference the same way')
+  const document = await discoverAs(app)
+  t.same(Object.keys(document.components?.schemas ?? {}), ['http___example.com_schemas_item.json', 'http___example.com_schemas_order.json'])
+})
+
+test('buildOpenRpcDocument gives the document an unguarded server answers', async t => {
+  const app = Fastify()
+  t.teardown(async () => await app.close())
+  const point = { $id: 'point', type: 'object', properties: { x: { type: 'number' }, y: { type: 'number' } }, required: ['x', 'y'] } as const
+  app.addSchema(point)
+  app.addSchema({ $id: 'unused', type: 'string' })
+  const services = [new GreetingService(), new CatalogService()]
+  await app.register(rpcPlugin, { services })
+  const served = await discoverAs(app)
+  const built = buildOpenRpcDocument(buildRegistry(services, { sharedSchemas: [point] }), { title: 'JSON-RPC API', version: '1.0.0' }, [point, { $id: 'unused', type: 'string' }])
+  t.same(built, served)
+  t.same(Object.keys(built.components?.schemas ?? {}), ['point'])
 })
