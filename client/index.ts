@@ -6,7 +6,7 @@ export { RpcClient, DEFAULT_CLIENT_TIMEOUT, type RpcClientOptions, type RpcCallO
 export type { RpcParams } from './request-message'
 export { RpcTransportError, type RpcTransportErrorKind, type RpcTransportErrorDetails } from './transport-error'
 export { RpcBatch, type RpcBatchOutcome, type RpcBatchCallOptions, type RpcBatchSender } from './batch'
-export type { RpcProxy, RpcMethodNames, RpcProxyReservedName } from './proxy'
+export type { RpcProxy, RpcNotifier, RpcMethodNames, RpcProxyReservedName } from './proxy'
 export type { RpcFetch, RpcFetchInit, RpcFetchResponse } from './http-post'
 export type { RpcWebSocket, RpcWebSocketConstructor, RpcSocketEvent, RpcServerNotification, RpcNotificationHandler } from './websocket-link'
 export { consoleLogHook, type RpcLogEvent, type RpcLogHook } from './log'
