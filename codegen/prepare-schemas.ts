@@ -8,7 +8,6 @@ export type PreparedSchema = Record<string, unknown>
 /** Deeper schemas are typed unknown: the walk (and the library's) must not exhaust the stack. */
 export const MAX_SCHEMA_DEPTH = 64
 
-const TYPE_NAMES: ReadonlySet<string> = new Set(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'])
 /** Where `rpc.discover` results point: the OpenRPC meta-schema, a JSON object typed as one rather than left unknown. */
 const OPENRPC_META_SCHEMA_REFS: ReadonlySet<string> = new Set([
   'https://raw.githubusercontent.com/open-rpc/meta-schema/master/schema.json',
@@ -170,13 +169,8 @@ export class SchemaPreparer {
     }
 
     const prepared: PreparedSchema = {}
-    const types = schema.type
-    if (types !== undefined) {
-      const names = Array.isArray(types) ? types : [types]
-      const unknownType = names.find(name => typeof name !== 'string' || !TYPE_NAMES.has(name))
-      if (unknownType !== undefined) return this.#untyped(where, `the type ${JSON.stringify(unknownType)} is not a JSON Schema type`)
-      prepared.type = types
-    }
+    // The meta-schema check let only JSON Schema's seven type names through.
+    if (schema.type !== undefined) prepared.type = schema.type
     if (Array.isArray(schema.enum)) prepared.enum = schema.enum
     if (schema.const !== undefined) prepared.const = schema.const
     if (Array.isArray(schema.required)) prepared.required = schema.required.filter(name => typeof name === 'string')
