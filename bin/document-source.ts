@@ -87,11 +87,7 @@ function isHttpUrl (text: string): boolean {
  */
 export async function readDocument ({ source, timeout, headers }: DocumentSource, io: DocumentCommandIo): Promise<unknown> {
   if (isHttpUrl(source)) {
-    try {
-      new URL(source) // eslint-disable-line no-new -- only to check it
-    } catch {
-      throw new UsageError(`${JSON.stringify(source)} is not a URL; write it whole, e.g. http://127.0.0.1:3000/rpc`)
-    }
+    if (!URL.canParse(source)) throw new UsageError(`${JSON.stringify(source)} is not a URL; write it whole, e.g. http://127.0.0.1:3000/rpc`)
     return await new RpcClient(source, { timeout, headers }).call('rpc.discover')
   }
   const name = source === '-' ? 'standard input' : source

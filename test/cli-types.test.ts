@@ -89,7 +89,10 @@ test('bad input: each failure has its message and exit status, and no stack trac
     'not-openrpc.json': JSON.stringify({ swagger: '2.0' }),
     'invalid.json': JSON.stringify({ openrpc: '1.3.2', info: { title: 'x', version: '1' }, methods: [{ name: 'a', params: [{ name: 'p' }] }] }),
     'external.json': JSON.stringify({ openrpc: '1.3.2', info: { title: 'x', version: '1' }, methods: [{ name: 'a', params: [], result: { name: 'r', schema: { $ref: 'https://example.com/r.json' } } }] }),
-    'deep.json': '['.repeat(20_000) + ']'.repeat(20_000)
+    'deep.json': '['.repeat(20_000) + ']'.repeat(20_000),
+    // Valid JSON, but a schema nested deeper than a validator's stack goes.
+    'deep-schema.json': '{"openrpc":"1.3.2","info":{"title":"x","version":"1"},"methods":[{"name":"a","params":[],"result":{"name":"r","schema":' +
+      '{"items":'.repeat(20_000) + '{}' + '}'.repeat(20_000) + '}}]}'
   })
   const file = (name: string): string => join(directory, name)
 
@@ -107,6 +110,8 @@ test('bad input: each failure has its message and exit status, and no stack trac
 
   assertFailure(t, await runCli(['types', file('not-json.json')]), 4, /not-json\.json is not JSON: /)
   assertFailure(t, await runCli(['types', file('deep.json')]), 4, /deep\.json is not/)
+  assertFailure(t, await runCli(['types', file('deep-schema.json')]), 4, /deep-schema\.json is nested too deeply to be checked\n$/)
+  assertFailure(t, await runCli(['list', 'http://[::1/rpc']), 2, /"http:\/\/\[::1\/rpc" is not a URL/)
   assertFailure(t, await runCli(['types', file('not-openrpc.json')]), 4, /not-openrpc\.json is not an OpenRPC document: it has no "openrpc" version field/)
   assertFailure(t, await runCli(['types', file('invalid.json')]), 4, /invalid\.json is not a valid OpenRPC document \(checked against the OpenRPC meta-schema\)\n {2}\/methods\/0\/params\/0: must have required property 'schema'/)
   assertFailure(t, await runCli(['types', file('external.json'), '--strict']), 5, /has parts TypeScript cannot express[^\n]*\n {2}method "a", result: \$ref "https:\/\/example\.com\/r\.json" is not one of the document's components\.schemas; typed unknown\n$/)

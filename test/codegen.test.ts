@@ -93,17 +93,23 @@ test('unsupported parts become unknown with a comment and a note; --strict refus
         { name: 'where', schema: { $ref: 'https://example.com/location.json' }, required: true },
         { $ref: '#/components/contentDescriptors/Missing' }
       ],
-      result: { name: 'page', schema: { type: 'object', properties: { body: { $ref: '#/components/schemas/Nope' }, deep: JSON.parse('{"items":'.repeat(70) + '{}' + '}'.repeat(70)) } } }
-    }
+      result: { name: 'page', schema: { type: 'object', properties: { body: { $ref: '#/components/schemas/Nope' }, title: { $ref: '#/components/schemas/Page/properties/title' }, bad: { $ref: '#/components/schemas/%E0%A4%A' }, deep: JSON.parse('{"items":'.repeat(70) + '{}' + '}'.repeat(70)) } } }
+    },
+    { $ref: '#/components/methods/elsewhere' }
   ], { schemas: { Page: { type: 'string' } } })
   const { text, typed } = await generate(document)
   t.same(typed.notes.map(note => note.where), [
     'method "fetch", param 2',
+    'methods[1]',
     'method "fetch", param "where"',
     'method "fetch", result.properties["body"]',
-    'method "fetch", result.properties["deep"]' + '.items'.repeat(64)
+    'method "fetch", result.properties["bad"]',
+    'method "fetch", result.properties["deep"]' + '.items'.repeat(64),
+    'method "fetch", result.properties["title"]'
   ])
-  t.match(typed.notes[1]?.reason, /^\$ref "https:\/\/example\.com\/location\.json" is not one of the document's components\.schemas; typed unknown$/)
+  t.equal(typed.notes[1]?.reason, 'a method given by reference ("#/components/methods/elsewhere") is left out: OpenRPC has no place to define it')
+  t.equal(typed.notes[6]?.reason, '$ref "#/components/schemas/Page/properties/title" points to nothing in components.schemas; typed unknown')
+  t.match(typed.notes[2]?.reason, /^\$ref "https:\/\/example\.com\/location\.json" is not one of the document's components\.schemas; typed unknown$/)
   t.ok(text.includes('   * @param where (not typed: $ref "https://example.com/location.json" is not one of the document\'s components.schemas)'))
   t.ok(text.includes('  fetch(where: unknown, param2?: unknown): {'))
   t.ok(text.includes('     * Not typed: $ref "#/components/schemas/Nope" is not one of the document\'s components.schemas\n     */\n    body?: unknown'))
@@ -113,7 +119,7 @@ test('unsupported parts become unknown with a comment and a note; --strict refus
   t.ok(refused instanceof CodegenError)
   t.equal((refused as CodegenError).kind, 'inexpressible')
   t.equal((refused as CodegenError).message, 'test.json has parts TypeScript cannot express (without --strict they are typed unknown)')
-  t.equal((refused as CodegenError).details.length, 4, 'every part is listed')
+  t.equal((refused as CodegenError).details.length, 7, 'every part is listed')
 })
 
 test('references: components by pointer and by $id, inside a component relative to it, recursive types, content descriptors', async t => {
