@@ -4,6 +4,8 @@ import { DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES } from '../client'
 
 export const USAGE = `Usage: fastify-jsonrpc call URL METHOD [ARG...] [options]
        fastify-jsonrpc call URL --batch FILE [options]
+       fastify-jsonrpc types URL|FILE [-o FILE] [--name NAME]   (types --help)
+       fastify-jsonrpc list URL|FILE                            (list --help)
 
 Calls a JSON-RPC 2.0 method over HTTP (POST) and prints the exchange, one JSON
 object per line:
@@ -84,7 +86,7 @@ function parseNamed (args: readonly string[]): Record<string, unknown> {
   return params
 }
 
-function parseHeaders (lines: readonly string[]): Record<string, string> {
+export function parseHeaders (lines: readonly string[]): Record<string, string> {
   const headers: Record<string, string> = {}
   for (const line of lines) {
     const colon = line.indexOf(':')
@@ -95,7 +97,7 @@ function parseHeaders (lines: readonly string[]): Record<string, string> {
   return headers
 }
 
-function parseTimeout (text: string | undefined): number {
+export function parseTimeout (text: string | undefined): number {
   if (text === undefined) return DEFAULT_CLIENT_TIMEOUT
   const timeout = Number(text)
   if (text.trim() === '' || !Number.isFinite(timeout) || timeout < 0) {
@@ -158,7 +160,7 @@ export function parseCommand (argv: readonly string[]): Command {
   if (values.help === true) return { kind: 'help' }
   const [command, url, method, ...args] = positionals
   if (command !== 'call') {
-    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}; the command is "call"`)
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command ${JSON.stringify(command)}; the commands are "call", "types" and "list"`)
   }
   if (url === undefined) throw new UsageError('call needs the URL of the endpoint')
   const common: Common = {

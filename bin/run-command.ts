@@ -1,7 +1,10 @@
 import { RpcClient, RpcError, RpcTransportError, type RpcClientOptions } from '../client'
 import { parseBatchFile } from './batch-file'
+import { EXIT_ERROR_RESPONSE, EXIT_RESULT, EXIT_TRANSPORT, EXIT_USAGE } from './exit-status'
+import { runListCommand } from './list-command'
 import { parseCommand, USAGE, UsageError, type Command } from './parse-command'
 import { escapeForTerminal } from '../client/terminal-text'
+import { runTypesCommand } from './types-command'
 
 /** What the command touches outside itself, so that it can be run in-process too. */
 export interface CommandIo {
@@ -11,10 +14,7 @@ export interface CommandIo {
   readFile: (path: string) => Promise<string>
 }
 
-export const EXIT_RESULT = 0
-export const EXIT_ERROR_RESPONSE = 1
-export const EXIT_USAGE = 2
-export const EXIT_TRANSPORT = 3
+export { EXIT_RESULT, EXIT_ERROR_RESPONSE, EXIT_USAGE, EXIT_TRANSPORT } from './exit-status'
 
 function describeRpcError (error: RpcError): string {
   const data = error.data === undefined ? '' : ` (data: ${JSON.stringify(error.data)})`
@@ -77,6 +77,8 @@ function escapingIo (io: CommandIo): CommandIo {
 /** Runs `fastify-jsonrpc ...argv`; resolves to the exit status. */
 export async function runCommand (argv: readonly string[], rawIo: CommandIo): Promise<number> {
   const io = escapingIo(rawIo)
+  if (argv[0] === 'types') return await runTypesCommand(argv.slice(1), io)
+  if (argv[0] === 'list') return await runListCommand(argv.slice(1), io)
   try {
     const command = parseCommand(argv)
     if (command.kind === 'help') {

@@ -6,7 +6,7 @@ export { RpcClient, DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, type Rpc
 export type { RpcParams } from './request-message'
 export { RpcTransportError, type RpcTransportErrorKind, type RpcTransportErrorDetails } from './transport-error'
 export { RpcBatch, type RpcBatchOutcome, type RpcBatchCallOptions, type RpcBatchSender } from './batch'
-export type { RpcProxy, RpcMethodNames, RpcProxyReservedName } from './proxy'
+export type { RpcProxy, RpcNotifier, RpcMethodNames, RpcProxyReservedName } from './proxy'
 export type { RpcFetch, RpcFetchInit, RpcFetchResponse } from './http-post'
 export type { RpcFetchBody } from './read-body'
 export type { RpcWebSocket, RpcWebSocketConstructor, RpcSocketEvent, RpcServerNotification, RpcNotificationHandler } from './websocket-link'

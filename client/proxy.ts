@@ -16,6 +16,16 @@ export type RpcProxy<T> = {
     : never
 }
 
+/**
+ * `T`'s methods as notifications: same parameters, and a promise that
+ * settles once the server has taken the message (a notification gets no answer).
+ */
+export type RpcNotifier<T> = {
+  readonly [K in RpcMethodNames<T>]: T[K] extends (...args: infer A) => unknown
+    ? (...args: A) => Promise<void>
+    : never
+}
+
 const RESERVED_NAMES: ReadonlySet<string> = new Set<RpcProxyReservedName>(['then', 'catch', 'finally', 'toJSON', 'constructor'])
 
 /**

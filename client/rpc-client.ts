@@ -2,7 +2,7 @@ import type { JsonRpcRequest } from '../protocol/messages'
 import { RpcBatch } from './batch'
 import { postJson, type HttpAnswer, type RpcFetch } from './http-post'
 import { resolveLogHook, type RpcLogHook } from './log'
-import { createRpcProxy, type RpcProxy } from './proxy'
+import { createRpcProxy, type RpcNotifier, type RpcProxy } from './proxy'
 import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
 import { settleBatch, settleCall, settleNotification } from './responses'
 import { WebSocketLink, type RpcNotificationHandler, type RpcServerNotification, type RpcWebSocketConstructor } from './websocket-link'
@@ -198,6 +198,15 @@ export class RpcClient {
   /** A typed view of a remote service: `client.proxy<GreetingService>().hello('Nancy')`. */
   proxy<TService extends object> (): RpcProxy<TService> {
     return createRpcProxy<TService>(async (method, args) => await this.call(method, positionalParams(args)))
+  }
+
+  /**
+   * A typed view of a service's notifications: `client.notifier<ApiNotifications>().record('x')`
+   * sends `record` without an id, as `notify` does.
+   */
+  notifier<TNotifications extends object> (): RpcNotifier<TNotifications> {
+    // The same method table as proxy(); each function resolves to undefined, which is what RpcNotifier says.
+    return createRpcProxy<TNotifications>(async (method, args) => { await this.notifyWith(method, positionalParams(args)) }) as unknown as RpcNotifier<TNotifications>
   }
 
   async #post (message: JsonRpcRequest | readonly JsonRpcRequest[], options: RpcCallOptions = {}): Promise<HttpAnswer> {
