@@ -565,7 +565,7 @@ function worstPing (result) {
   if (pings === undefined || pings.worstMs === undefined) return 'n/a'
   const ms = pings.worstMs >= 10_000 ? `${(pings.worstMs / 1000).toFixed(1)} s` : `${Math.round(pings.worstMs)} ms`
   const lost = pings.failed + pings.unanswered
-  return lost > 0 ? `${ms} (${lost} of ${pings.sent} unanswered)` : `${ms} (${pings.sent} pings)`
+  return lost > 0 ? `${ms} (${lost} of ${pings.sent} unanswered)` : `${ms} (${pings.sent} ${pings.sent === 1 ? 'ping' : 'pings'})`
 }
 
 function markdown (results) {
