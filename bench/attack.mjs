@@ -498,6 +498,9 @@ async function runAttack (attack) {
     ended = true
     result.seconds = (performance.now() - started) / 1000
     limit.abort()
+    // The pings go on 200 ms past the attack: a short attack is still watched by some,
+    // and a server that is still busy with it (writing a huge answer, collecting garbage) shows.
+    if (outcome === 'done') await sleep(200)
     result.pings = await monitor.stop()
     monitor = undefined
     memoryWatch.read()
