@@ -61,7 +61,9 @@ function record (outcome, waitMs) {
 
 async function loop () {
   let warmAnswers = 0
-  while (!stopped) {
+  // `stopped` is set by a message from the driver, between two awaits.
+  for (;;) {
+    if (stopped) break
     const sentAt = performance.now()
     pendingSince = sentAt
     stats.sent++
@@ -98,7 +100,10 @@ parentPort.on('message', message => {
  */
 async function stop (graceMs = 1_000) {
   const giveUp = performance.now() + graceMs
-  while (pendingSince !== undefined && performance.now() < giveUp) await new Promise(resolve => setTimeout(resolve, 5))
+  while (performance.now() < giveUp) {
+    if (pendingSince === undefined) break // the loop cleared it: the last ping is answered
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
   const unanswered = pendingSince === undefined ? 0 : 1
   const waitingMs = pendingSince === undefined ? 0 : performance.now() - pendingSince
   parentPort.postMessage({ type: 'report', ...stats, unanswered, worstMs: Math.max(stats.worstMs, waitingMs) })
