@@ -106,9 +106,10 @@ function openSocket (ctx) {
 /**
  * Sends `message` up to `count` times, respecting the client's own buffer: at
  * most `window` sends not yet handed to the kernel. Stops at `until`
- * (performance.now()), or when the socket closes. Resolves with the count sent.
+ * (performance.now()), or when the socket closes. Resolves with the count sent;
+ * `onSent` hears of each send (for a note that holds even if the attack is cut short).
  */
-async function sendRepeatedly (socket, message, count, until, window = 4) {
+async function sendRepeatedly (socket, message, count, until, onSent = () => {}, window = 4) {
   let sent = 0
   let unflushed = 0
   let wake
@@ -124,6 +125,7 @@ async function sendRepeatedly (socket, message, count, until, window = 4) {
     unflushed++
     socket.send(message, flushed)
     sent++
+    onSent(sent)
   }
   clearTimeout(timer)
   return sent
@@ -133,6 +135,17 @@ async function sendRepeatedly (socket, message, count, until, window = 4) {
 // The attacks. Each: `prepare()` builds the payload before the server starts
 // (so the driver is idle while the attack is measured); `run(ctx, payload)`
 // replays it, adds notes, and sets its own checks with ctx.check(name, pass).
+
+/**
+ * A client-to-server text frame (RFC 6455 section 5.2) of a short message: FIN and
+ * opcode 1, the mask bit and a length under 126, then a zero masking key, so the
+ * payload is sent as it is.
+ */
+function maskedTextFrame (text) {
+  const payload = Buffer.from(text)
+  if (payload.length > 125) throw new Error('maskedTextFrame frames messages of at most 125 bytes')
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload])
+}
 
 function restParamsBody (method, badElement, count) {
   return `{"jsonrpc":"2.0","method":"${method}","params":[${new Array(count).fill(badElement).join(',')}],"id":1}`
@@ -205,10 +218,10 @@ const ATTACKS = [
         for (let i = 0; i < 32; i++) socket.send(call('slow', [SIZES.queueMs + 10_000], `slow-${i}`))
       }
       const until = performance.now() + SIZES.queueMs
-      const sent = await Promise.all(connections.map(c => sendRepeatedly(c.socket, bigMessage, SIZES.bigMessages, until)))
+      const sent = connections.map(() => 0)
+      const noteSent = () => ctx.note(`1 MiB messages sent per connection: ${sent.join(', ')} (${kib(sent.reduce((a, b) => a + b, 0) * bigMessage.length)} in all)`, 'sent')
+      await Promise.all(connections.map((c, i) => sendRepeatedly(c.socket, bigMessage, SIZES.bigMessages, until, n => { sent[i] = n; noteSent() })))
       await sleep(500)
-      const total = sent.reduce((a, b) => a + b, 0)
-      ctx.note(`1 MiB messages sent per connection: ${sent.join(', ')} (${kib(total * bigMessage.length)} in all)`)
       ctx.note(`answers received: ${answers.reduce((a, b) => a + b, 0)}`)
       ctx.note(closes.length === 0 ? 'no connection closed by the server' : `closed: ${describeCloses(closes)}`)
     }
@@ -227,8 +240,8 @@ const ATTACKS = [
       // Never read: the socket stops taking bytes from the kernel, so the server's writes pile up.
       socket.pause()
       const until = performance.now() + SIZES.discoverMs
-      const sent = await sendRepeatedly(socket, batch, Math.ceil(SIZES.discoverBytes / batch.length), until)
-      ctx.note(`sent ${sent} batches of 1000 (${kib(sent * batch.length)}), ${sent * 1000} calls`)
+      await sendRepeatedly(socket, batch, Math.ceil(SIZES.discoverBytes / batch.length), until,
+        sent => ctx.note(`sent ${sent} batches of 1000 (${kib(sent * batch.length)}), ${sent * 1000} calls`, 'sent'))
       await sleep(1_000)
       ctx.note(`RSS with the client connected: ${mb(ctx.rss())}`)
       ctx.note(closedBy === undefined ? 'the server did not close the connection' : `closed: ${describeCloses([closedBy])}`)
@@ -299,8 +312,12 @@ const ATTACKS = [
   {
     id: '5',
     title: `${SIZES.pings.toLocaleString('en')} instant pings on one WebSocket`,
-    prepare: () => Array.from({ length: SIZES.pings }, (_, i) => call('ping', undefined, i)),
-    async run (ctx, messages) {
+    // One buffer of every frame, written at once: the server finds the whole burst on its
+    // socket in one read. (Sent one ws.send each, the frames go out in writes of at most
+    // 512 and a loopback server may well keep up, so the burst would not be one.)
+    prepare: () => Buffer.concat(Array.from({ length: SIZES.pings }, (_, i) => maskedTextFrame(call('ping', undefined, i)))),
+    async run (ctx, burst) {
+      const count = SIZES.pings
       const { socket, opened, closed } = openSocket(ctx)
       await opened
       const ids = new Set()
@@ -311,20 +328,16 @@ const ATTACKS = [
           const answer = JSON.parse(data.toString())
           if (answer.result === 'pong') ids.add(answer.id)
         } catch {}
-        if (ids.size === messages.length) allAnswered()
+        if (ids.size === count) allAnswered()
       })
       let closedBy
       closed.then(close => { closedBy = close })
-      // Instant: corked, every frame leaves in one write, so the server reads them in one go
-      // (sent one write each, a loopback server keeps up and the burst is not one).
-      // `_socket` is ws's net.Socket; there is no public handle on it.
-      socket._socket.cork()
-      for (const message of messages) socket.send(message)
-      socket._socket.uncork()
+      // `_socket` is ws's net.Socket (there is no public handle on it); nothing else is being sent.
+      socket._socket.write(burst)
       await within(Promise.race([done, closed]), 10_000)
-      ctx.note(`answered ${ids.size} of ${messages.length}`)
+      ctx.note(`answered ${ids.size} of ${count}`)
       ctx.note(closedBy === undefined ? 'the socket stayed open' : `closed: ${describeCloses([closedBy])}`)
-      ctx.check('every ping answered', ids.size === messages.length)
+      ctx.check('every ping answered', ids.size === count)
       ctx.check('socket stays open', closedBy === undefined)
     }
   }
@@ -457,6 +470,8 @@ async function runAttack (attack) {
   let memoryWatch
   let monitor
   let ended = false
+  /** Where each keyed note sits in result.notes (notes are only ever appended). */
+  const notePlaces = new Map()
   try {
     const port = await server.listening
     memoryWatch = watchMemory(server.child.pid, rssLimitBytes, () => {
@@ -475,8 +490,17 @@ async function runAttack (attack) {
       port,
       wsUrl: `ws://127.0.0.1:${port}/rpc`,
       signal: limit.signal,
-      // After the attack is judged, a run still going (past the time limit) changes nothing.
-      note: text => { if (!ended) result.notes.push(text) },
+      // A note with a key replaces the last one with that key (progress that holds if the
+      // attack is cut short). After the attack is judged, a run still going changes nothing.
+      note (text, key) {
+        if (ended) return
+        if (key !== undefined && notePlaces.has(key)) {
+          result.notes[notePlaces.get(key)] = text
+          return
+        }
+        if (key !== undefined) notePlaces.set(key, result.notes.length)
+        result.notes.push(text)
+      },
       check (name, pass) {
         if (ended) return
         const existing = result.checks.find(check => check.name === name)
