@@ -1,6 +1,6 @@
 import 'reflect-metadata'
 import type { AddressInfo } from 'node:net'
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type LightMyRequestResponse } from 'fastify'
 import fastifyWebsocket from '@fastify/websocket'
 import { test } from 'tap'
 import { WebSocket } from 'ws'
@@ -17,8 +17,8 @@ async function postTo (app: FastifyInstance, url: string, body: unknown, headers
 
 const SUM = { jsonrpc: '2.0', method: 'Sum', params: [2, 3], id: 1 }
 
-function freshApp (t: { teardown: (fn: () => unknown) => void }, ...args: Parameters<typeof Fastify>): FastifyInstance {
-  const app = Fastify(...args)
+function freshApp (t: { teardown: (fn: () => unknown) => void }, serverOptions: FastifyServerOptions = {}): FastifyInstance {
+  const app = Fastify(serverOptions)
   t.teardown(async () => await app.close())
   return app
 }
@@ -102,7 +102,7 @@ test('a prefix with a trailing slash or without a leading one is joined as Fasti
 test('a prefix that is not a string is a configuration error', async t => {
   const app = freshApp(t)
   const options = { prefix: 42, services: [new GreetingService()] } as unknown as RpcPluginOptions
-  await t.rejects(app.register(rpcPlugin, options).ready(), { code: 'FST_JSONRPC_INVALID_OPTION', message: /`prefix` must be a string, got 42/ })
+  await t.rejects(async () => { await app.register(rpcPlugin, options) }, { code: 'FST_JSONRPC_INVALID_OPTION', message: /`prefix` must be a string, got 42/ })
 })
 
 test('mountedPath gives the URL Fastify actually serves a route of the scope at', async t => {
