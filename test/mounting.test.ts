@@ -190,6 +190,14 @@ test('two instances on different paths serve only their own services, each behin
   t.same(adminDoc.methods.map((method: { name: string }) => method.name), ['shutdownReport', 'rpc.discover'], 'and only the admin instance\'s')
 })
 
+test('two instances on the same path are refused by Fastify as a duplicate route, not by the plugin name', async t => {
+  const app = freshApp(t)
+  await t.rejects(async () => {
+    await app.register(rpcPlugin, { services: [new PublicService()] })
+    await app.register(rpcPlugin, { services: [new AdminService()] })
+  }, { code: 'FST_ERR_DUPLICATED_ROUTE', message: /'POST' already declared for route '\/rpc'/ })
+})
+
 test('two instances with WebSocket share the @fastify/websocket the app registered once, without warnings', async t => {
   const logs = captureLogs()
   const app = freshApp(t, { logger: { level: 'warn', stream: logs.stream } })
