@@ -48,7 +48,7 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
 }
 
 /**
- * Without `design:paramtypes` (a build by tsx, esbuild, swc or Vite) a method's
+ * Without `design:paramtypes` (a build by esbuild, tsx, Vite, or swc without decoratorMetadata) a method's
  * params are served unchecked; one line at start-up says which and how to fix it.
  */
 function warnOfUncheckedParams (fastify: FastifyInstance, methods: RpcRegistry): void {
