@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
 import fp from 'fastify-plugin'
 import { RpcConfigurationError } from './configuration-error'
 import { createDispatcher } from './dispatcher'
@@ -7,7 +7,8 @@ import { httpTransport } from './http-transport'
 import type { JSONSchemaObject } from './json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { withDiscovery } from './discovery'
-import { buildRegistry } from './registry'
+import { mountOptions } from './mount-path'
+import { buildRegistry, methodsWithUnknownParamTypes, type RpcRegistry } from './registry'
 import { createWebSocketHandler, warnIfWsReadsMore } from './websocket-transport'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
@@ -15,6 +16,7 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   // Schemas the app added with fastify.addSchema before registering the plugin, for `$ref`.
   const sharedSchemas = Object.values(fastify.getSchemas()) as JSONSchemaObject[]
   const methods = buildRegistry(options.services, { defaultTimeout: options.timeout, guards: options.guards, sharedSchemas, maxParams: options.maxParams })
+  warnOfUncheckedParams(fastify, methods)
   const registry = options.openrpcInfo === undefined
     ? methods
     : withDiscovery(methods, { info: options.openrpcInfo, sharedSchemas, guards: options.guards, timeout: options.timeout })
@@ -28,10 +30,14 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
     }
   })
   const bodyLimit = options.bodyLimit ?? fastify.initialConfig.bodyLimit ?? 1048576
+  // Every route of the plugin lives in this child scope, registered with the
+  // plugin's own `prefix` and `logLevel` (see mount-path.ts).
   await fastify.register(async function rpcEndpoint (scope) {
     if (options.websocket !== undefined) {
-      if (!scope.hasDecorator('websocketServer')) await scope.register(await loadWebSocketPlugin(), { options: { maxPayload: bodyLimit } })
-      else warnIfWsReadsMore(scope.getDecorator('websocketServer'), bodyLimit, scope.log)
+      if (!scope.hasDecorator('websocketServer')) {
+        warnOfSecondWebSocketPlugin(fastify)
+        await scope.register(await loadWebSocketPlugin(), { options: { maxPayload: bodyLimit } })
+      } else warnIfWsReadsMore(scope.getDecorator('websocketServer'), bodyLimit, scope.log)
     }
     httpTransport(scope, {
       dispatcher,
@@ -45,7 +51,35 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
     if (options.explorerPath !== undefined) {
       explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket !== undefined })
     }
-  })
+  }, mountOptions(rawOptions))
+}
+
+/**
+ * Without `design:paramtypes` (a build by esbuild, tsx, Vite, or swc without decoratorMetadata) a method's
+ * params are served unchecked; one line at start-up says which and how to fix it.
+ */
+function warnOfUncheckedParams (fastify: FastifyInstance, methods: RpcRegistry): void {
+  const unchecked = methodsWithUnknownParamTypes(methods)
+  if (unchecked.length === 0) return
+  fastify.log.warn({ methods: unchecked },
+    `fastify-jsonrpc: the parameter types of ${unchecked.join(', ')} are unknown (no design:paramtypes metadata), ` +
+    'so their params are not type-checked; build the services with tsc and "emitDecoratorMetadata": true, ' +
+    'or give each parameter a JSON Schema in @rpcMethod({ params })')
+}
+
+/** Servers on which an instance of this plugin registered @fastify/websocket itself. */
+const serversWithOwnWebSocket = new WeakSet<object>()
+
+/**
+ * Each @fastify/websocket registration listens to the server's upgrades, so a
+ * second plugin instance bringing its own makes every upgrade log a failure.
+ */
+function warnOfSecondWebSocketPlugin (fastify: FastifyInstance): void {
+  if (serversWithOwnWebSocket.has(fastify.server)) {
+    fastify.log.warn('fastify-jsonrpc: a second instance with `websocket: true` registers its own @fastify/websocket on the same server, ' +
+      'and every WebSocket upgrade will then log "websocket upgrade failed"; register @fastify/websocket once in the app, before the instances')
+  }
+  serversWithOwnWebSocket.add(fastify.server)
 }
 
 /** @fastify/websocket is an optional peer: only apps that turn `websocket` on need it. */

@@ -242,3 +242,20 @@ export function buildRegistry (services: readonly object[], options: RegistryOpt
   }
   return registry
 }
+
+/**
+ * The methods (`Class.method`) with a parameter whose type neither
+ * `design:paramtypes` nor a `params` schema gives: they are served without
+ * type checks. TypeScript records a type for every parameter of a decorated
+ * method (`Object` when it says nothing), so an unknown one means the build
+ * emitted no metadata at all.
+ */
+export function methodsWithUnknownParamTypes (registry: RpcRegistry): string[] {
+  const unchecked: string[] = []
+  for (const entry of registry.values()) {
+    const all = entry.rest === undefined ? entry.parameters : [...entry.parameters, entry.rest]
+    const schemas = entry.options.params
+    if (all.some(param => param.designType === undefined && schemas?.[param.name] === undefined)) unchecked.push(entry.qualifiedName)
+  }
+  return unchecked
+}

@@ -1,18 +1,32 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import Fastify from 'fastify'
 import { test } from 'tap'
+import { rpcPlugin } from '../index'
+import { GreetingService } from '../services'
 
 /**
- * Installs the `npm pack` tarball into a scratch project and compiles and runs
- * a user's app against it, once as CommonJS and once as ESM, the way users
- * consume the package. It packs the `dist/` that `npm test` has just built
- * (the prepack build is skipped to save its time). The scratch project links this project's installed
- * dependencies instead of downloading them again.
+ * Installs the `npm pack` tarball into a scratch project once, then compiles
+ * and runs users' apps against it: a client-only app under each TypeScript
+ * module resolution users have (node10, node16, nodenext, bundler), as
+ * CommonJS and as ESM where the mode allows both, and a server app importing
+ * every entry point as CommonJS (node10) and as ESM (nodenext). It packs the
+ * `dist/` that `npm test` has just built (the prepack build is skipped to save
+ * its time). The scratch project links this project's installed dependencies
+ * instead of downloading them again.
  */
 const root = resolve(__dirname, '..')
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc')
+const run = promisify(execFile)
+/**
+ * The apps and tsc run without tap's NODE_OPTIONS: its process-info and
+ * coverage hooks would follow them and make every tsc several times slower.
+ */
+const cleanEnv = { PATH: process.env.PATH ?? '' }
 
 const service = `
 class GreetingService {
@@ -20,8 +34,14 @@ class GreetingService {
   @rpcMethod() Sum (a: number, b: number): number { return a + b }
 }
 `
-function appSource (imports: string): string {
-  return `${imports}
+/** A server app; it also imports every entry point, each of which must resolve with types (strict mode refuses an untyped import). */
+function serverApp (subpaths: readonly string[]): string {
+  const imports = subpaths.map((subpath, i) => `import * as entry${i} from 'fastify-jsonrpc${subpath.slice(1)}'`)
+  const table = subpaths.map((subpath, i) => `${JSON.stringify(subpath)}: Object.keys(entry${i}).length`)
+  return `import 'reflect-metadata'
+import Fastify from 'fastify'
+import rpcPlugin, { rpcPlugin as namedPlugin, rpcMethod, RpcError, METHOD_NOT_FOUND, type RpcPluginOptions } from 'fastify-jsonrpc'
+${imports.join('\n')}
 ${service}
 async function main (): Promise<void> {
   const app = Fastify()
@@ -31,11 +51,36 @@ async function main (): Promise<void> {
   const byName = await call({ jsonrpc: '2.0', method: 'Sum', params: { b: 7, a: 5 }, id: 1 })
   const missing = await call({ jsonrpc: '2.0', method: 'lid', id: 2 })
   const error: RpcError = new RpcError(METHOD_NOT_FOUND, 'Method not found')
-  console.log(JSON.stringify({ byName, missing, sameCode: error.code === missing.error.code, defaultIsPlugin: rpcPlugin === namedPlugin }))
+  const entries = { ${table.join(', ')} }
+  console.log(JSON.stringify({ byName, missing, sameCode: error.code === missing.error.code, defaultIsPlugin: rpcPlugin === namedPlugin, entries }))
   await app.close()
 }
 void main()
 `
+}
+
+/**
+ * Imports nothing but the client entry, as a browser or CLI app would; it
+ * compiles with the DOM library and without @types/node.
+ */
+const clientApp = `import { RpcClient, RpcError, METHOD_NOT_FOUND, type RpcClientOptions } from 'fastify-jsonrpc/client'
+
+const url = (globalThis as { process?: { argv: string[] } }).process?.argv[2] ?? ''
+
+async function main (): Promise<void> {
+  const options: RpcClientOptions = { timeout: 10_000 }
+  const client = new RpcClient(url, options)
+  const sum = await client.request<number>('Sum', 2, 3)
+  const missing = await client.request('lid').then(() => 'answered', (error: unknown) => error instanceof RpcError && error.code === METHOD_NOT_FOUND)
+  console.log(JSON.stringify({ sum, missing }))
+}
+void main()
+`
+
+/** The public entry points, read from `exports` so that a new subpath is checked without editing this test. */
+function entryPoints (): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
+  return Object.keys(pkg.exports).filter(subpath => !subpath.endsWith('.json'))
 }
 
 const compilerOptions = {
@@ -43,13 +88,54 @@ const compilerOptions = {
   strict: true,
   esModuleInterop: true,
   experimentalDecorators: true,
-  emitDecoratorMetadata: true,
-  skipLibCheck: false,
-  types: ['node']
+  emitDecoratorMetadata: true
 }
 
-// Packing, compiling two apps and running them takes tens of seconds on a busy 2-core machine.
-test('the packed package works from CommonJS and ESM TypeScript apps', { timeout: 300_000 }, async t => {
+interface ResolutionMode {
+  name: string
+  module: string
+  moduleResolution: string
+  type: 'commonjs' | 'module'
+  /**
+   * Also compile and run the server app, which imports every entry point.
+   * Its types (Fastify, @types/node) cost seconds of CPU per compilation, so it
+   * runs where resolution differs: `typesVersions` (node10) and the `import`
+   * condition (nodenext ESM; bundler resolution reads the same condition).
+   */
+  server?: true
+  /**
+   * Type-check the package's declaration files too (skipLibCheck off). Once is
+   * enough: the ESM declarations re-export the CommonJS ones.
+   */
+  checkDeclarations?: true
+}
+
+/** Every resolution a TypeScript app may use, in each module format it allows (bundler resolution emits ESM). */
+const MODES: ResolutionMode[] = [
+  { name: 'node10 CommonJS', module: 'commonjs', moduleResolution: 'node10', type: 'commonjs', server: true },
+  { name: 'node16 CommonJS', module: 'node16', moduleResolution: 'node16', type: 'commonjs' },
+  { name: 'node16 ESM', module: 'node16', moduleResolution: 'node16', type: 'module' },
+  { name: 'nodenext CommonJS', module: 'nodenext', moduleResolution: 'nodenext', type: 'commonjs' },
+  { name: 'nodenext ESM', module: 'nodenext', moduleResolution: 'nodenext', type: 'module', server: true, checkDeclarations: true },
+  { name: 'bundler ESM', module: 'esnext', moduleResolution: 'bundler', type: 'module' }
+]
+
+/** Runs `jobs` with at most `limit` at once (each tsc is a whole process; the machine is small). */
+async function inPool<T> (jobs: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length)
+  let next = 0
+  async function worker (): Promise<void> {
+    while (next < jobs.length) {
+      const index = next++
+      results[index] = await (jobs[index] as () => Promise<T>)()
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker))
+  return results
+}
+
+// Packing, then compiling and running eight apps, takes tens of seconds on a busy 2-core machine.
+test('the packed package works in every resolution mode, from CommonJS and ESM TypeScript apps', { timeout: 300_000 }, async t => {
   const scratch = mkdtempSync(join(tmpdir(), 'fastify-jsonrpc-pack-'))
   t.teardown(() => rmSync(scratch, { recursive: true, force: true }))
 
@@ -69,35 +155,54 @@ test('the packed package works from CommonJS and ESM TypeScript apps', { timeout
   execFileSync('tar', ['-xzf', join(scratch, packed[0].filename), '-C', scratch])
   renameSync(join(scratch, 'package'), join(modules, 'fastify-jsonrpc'))
 
-  const cjsDir = join(scratch, 'cjs-app')
-  mkdirSync(cjsDir)
-  writeFileSync(join(cjsDir, 'package.json'), JSON.stringify({ name: 'cjs-app', private: true }))
-  writeFileSync(join(cjsDir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, module: 'commonjs', moduleResolution: 'node10' } }))
-  writeFileSync(join(cjsDir, 'app.ts'), appSource(`import 'reflect-metadata'
-import Fastify from 'fastify'
-import rpcPlugin, { rpcPlugin as namedPlugin, rpcMethod, RpcError, METHOD_NOT_FOUND, type RpcPluginOptions } from 'fastify-jsonrpc'`))
-
-  const esmDir = join(scratch, 'esm-app')
-  mkdirSync(esmDir)
-  writeFileSync(join(esmDir, 'package.json'), JSON.stringify({ name: 'esm-app', private: true, type: 'module' }))
-  writeFileSync(join(esmDir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, module: 'nodenext', moduleResolution: 'nodenext' } }))
-  writeFileSync(join(esmDir, 'app.ts'), appSource(`import 'reflect-metadata'
-import Fastify from 'fastify'
-import rpcPlugin, { rpcPlugin as namedPlugin, rpcMethod, RpcError, METHOD_NOT_FOUND, type RpcPluginOptions } from 'fastify-jsonrpc'`))
-
-  for (const [name, dir] of [['CommonJS', cjsDir], ['ESM', esmDir]]) {
+  const subpaths = entryPoints()
+  t.ok(subpaths.includes('.') && subpaths.includes('./client'), `entry points: ${subpaths.join(', ')}`)
+  const projects = MODES.map(mode => {
+    const dir = join(scratch, mode.name.replace(' ', '-').toLowerCase())
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', private: true, type: mode.type }))
+    const environment = mode.server === true ? { types: ['node'] } : { types: [], lib: ['ES2022', 'DOM'] }
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { ...compilerOptions, ...environment, module: mode.module, moduleResolution: mode.moduleResolution, skipLibCheck: mode.checkDeclarations !== true }
+    }))
+    if (mode.server === true) writeFileSync(join(dir, 'server-app.ts'), serverApp(subpaths))
+    writeFileSync(join(dir, 'client-app.ts'), clientApp)
+    return { mode, dir }
+  })
+  const compiled = await inPool(projects.map(({ dir }) => async () => {
     try {
-      execFileSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8', timeout: 120_000 })
+      await run(process.execPath, [tsc, '-p', dir], { cwd: dir, env: cleanEnv, timeout: 180_000 })
+      return ''
     } catch (error) {
-      t.fail(`${name} app compiles: ${String((error as { stdout?: string }).stdout)}`)
+      return String((error as { stdout?: string }).stdout ?? error)
+    }
+  }), 2)
+
+  // The client apps call a real server on loopback.
+  const server = Fastify()
+  t.teardown(async () => await server.close())
+  await server.register(rpcPlugin, { services: [new GreetingService()] })
+  await server.listen({ host: '127.0.0.1', port: 0 })
+  const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/rpc`
+
+  for (const [index, { mode, dir }] of projects.entries()) {
+    if (compiled[index] !== '') {
+      t.fail(`${mode.name}: the apps compile`, { diagnostics: compiled[index] })
       continue
     }
-    const output = execFileSync(process.execPath, [join(dir, 'app.js')], { cwd: dir, encoding: 'utf8', timeout: 30_000 })
-    t.same(JSON.parse(output), {
+    t.pass(`${mode.name}: the apps compile`)
+    const node = async (file: string, ...args: string[]): Promise<unknown> =>
+      JSON.parse((await run(process.execPath, [join(dir, file), ...args], { cwd: dir, env: cleanEnv, timeout: 30_000 })).stdout)
+    t.same(await node('client-app.js', url), { sum: 5, missing: true }, `${mode.name}: the client-only app calls the server`)
+    if (mode.server !== true) continue
+    const { entries, ...served } = await node('server-app.js') as { entries: Record<string, number> }
+    t.same(served, {
       byName: { jsonrpc: '2.0', result: 12, id: 1 },
       missing: { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: 2 },
       sameCode: true,
       defaultIsPlugin: true
-    }, `${name} app runs against the packed package`)
+    }, `${mode.name}: the server app runs against the packed package`)
+    t.same(Object.keys(entries), subpaths, `${mode.name}: every entry point loads`)
+    t.ok(Object.values(entries).every(count => count > 0), `${mode.name}: and exports something`)
   }
 })
