@@ -4,7 +4,7 @@ import { postJson, type HttpAnswer, type RpcFetch } from './http-post'
 import { resolveLogHook, type RpcLogHook } from './log'
 import { createRpcProxy, type RpcNotifier, type RpcProxy } from './proxy'
 import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
-import { settleBatch, settleCall, settleNotification } from './responses'
+import { settleBatch, settleCall, settleNotification } from './response-reading'
 import { WebSocketLink, type RpcNotificationHandler, type RpcServerNotification, type RpcWebSocketConstructor } from './websocket-link'
 
 export type RpcHeaders = Record<string, string>

@@ -1,8 +1,8 @@
-import { toGuardList, type RpcGuard } from './call-context'
+import { toGuardList, type RpcGuard } from './contracts/call-context'
 import { RpcConfigurationError } from './configuration-error'
-import type { OpenRpcInfo } from './openrpc'
-import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
-import { DEFAULT_MAX_PARAMS } from './registry'
+import type { OpenRpcInfo } from './registration/openrpc'
+import { DEFAULT_MAX_IN_FLIGHT } from './dispatch/in-flight'
+import { DEFAULT_MAX_PARAMS } from './registration/build-registry'
 
 const DEFAULT_OPENRPC_INFO: OpenRpcInfo = { title: 'JSON-RPC API', version: '1.0.0' }
 

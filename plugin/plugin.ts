@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
 import fp from 'fastify-plugin'
 import { RpcConfigurationError } from './configuration-error'
-import { createDispatcher } from './dispatcher'
+import { createDispatcher } from './dispatch/dispatcher'
 import { explorerRoute } from './explorer-route'
-import { httpTransport } from './http-transport'
-import type { JSONSchemaObject } from './json-schema'
+import { httpTransport } from './transports/http-transport'
+import type { JSONSchemaObject } from './contracts/json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
-import { withDiscovery } from './discovery'
+import { withDiscovery } from './registration/discovery'
 import { mountOptions } from './mount-path'
-import { buildRegistry, methodsWithUnknownParamTypes, type RpcRegistry } from './registry'
-import { createWebSocketHandler, warnIfWsReadsMore } from './websocket-transport'
+import { buildRegistry, methodsWithUnknownParamTypes, type RpcRegistry } from './registration/build-registry'
+import { createWebSocketHandler, warnIfWsReadsMore } from './transports/websocket-transport'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { RawData, WebSocket } from 'ws'
-import type { JsonRpcParams } from '../protocol/messages'
-import type { RpcConnection } from './call-context'
-import type { DispatchContext, DispatchResult, Dispatcher } from './dispatcher'
+import type { JsonRpcParams } from '../../protocol/messages'
+import type { RpcConnection } from '../contracts/call-context'
+import type { DispatchContext, DispatchResult, Dispatcher } from '../dispatch/dispatcher'
 import { transportContext } from './transport-context'
 
 const OPEN = 1

@@ -1,8 +1,8 @@
-import { CALL_TIMEOUT, INVALID_PARAMS, UNAUTHORIZED, STANDARD_MESSAGES } from '../protocol/error-codes'
-import type { JsonRpcErrorObject } from '../protocol/messages'
-import type { JSONSchema, JSONSchemaObject } from './json-schema'
+import { CALL_TIMEOUT, INVALID_PARAMS, UNAUTHORIZED, STANDARD_MESSAGES } from '../../protocol/error-codes'
+import type { JsonRpcErrorObject } from '../../protocol/messages'
+import type { JSONSchema, JSONSchemaObject } from '../contracts/json-schema'
 import { typeFromDesignType } from './param-validation'
-import type { RpcMethodEntry, RpcParameter, RpcRegistry } from './registry'
+import type { RpcMethodEntry, RpcParameter, RpcRegistry } from './build-registry'
 
 /** The reserved method that answers the OpenRPC document. */
 export const DISCOVER_METHOD = 'rpc.discover'

@@ -1,5 +1,5 @@
-import type { JSONSchema } from './json-schema'
-import { escapePointer, ProblemList } from './params-problems'
+import type { JSONSchema } from '../contracts/json-schema'
+import { escapePointer, ProblemList } from '../contracts/params-problems'
 import type { SchemaCheck, SchemaCompiler } from './schema-compiler'
 
 /** Checks bound arguments; answers the problems, or undefined when all is well (a valid call allocates nothing). */

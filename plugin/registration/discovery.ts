@@ -1,8 +1,8 @@
-import { RpcError } from '../protocol/rpc-error'
-import type { RpcContext, RpcGuard } from './call-context'
-import type { JSONSchemaObject } from './json-schema'
+import { RpcError } from '../../protocol/rpc-error'
+import type { RpcContext, RpcGuard } from '../contracts/call-context'
+import type { JSONSchemaObject } from '../contracts/json-schema'
 import { componentKey, createSharedSchemaResolver, describeMethod, DISCOVER_DESCRIPTION, DISCOVER_METHOD, methodSchemas, OPENRPC_VERSION, type OpenRpcInfo } from './openrpc'
-import type { RpcMethodEntry, RpcRegistry } from './registry'
+import type { RpcMethodEntry, RpcRegistry } from './build-registry'
 
 /** Distinct allowed-method sets whose documents are kept encoded; past it the oldest is dropped. */
 export const DISCOVERY_CACHE_SIZE = 64

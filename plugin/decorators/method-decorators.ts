@@ -2,10 +2,10 @@
 // has the Reflect metadata API before its class is defined, whatever order
 // the app imports things in; TypeScript's `design:*` metadata needs it then.
 import 'reflect-metadata'
-import { RpcConfigurationError, ensureReflectMetadata } from './configuration-error'
-import type { JsonRpcErrorObject } from '../protocol/messages'
-import type { RpcGuard } from './call-context'
-import type { JSONSchema } from './json-schema'
+import { RpcConfigurationError, ensureReflectMetadata } from '../configuration-error'
+import type { JsonRpcErrorObject } from '../../protocol/messages'
+import type { RpcGuard } from '../contracts/call-context'
+import type { JSONSchema } from '../contracts/json-schema'
 import { RPC_CONTEXT_PARAMETER, RPC_METHODS } from './metadata-keys'
 
 export interface RpcMethodOptions {

@@ -1,13 +1,13 @@
-import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, STANDARD_MESSAGES, UNAUTHORIZED } from '../protocol/error-codes'
-import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/messages'
-import { RpcError } from '../protocol/rpc-error'
-import type { RpcConnection, RpcContext } from './call-context'
+import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, STANDARD_MESSAGES, UNAUTHORIZED } from '../../protocol/error-codes'
+import type { JsonRpcErrorObject, JsonRpcId } from '../../protocol/messages'
+import { RpcError } from '../../protocol/rpc-error'
+import type { RpcConnection, RpcContext } from '../contracts/call-context'
 import { CallSignal } from './call-signal'
 import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
-import type { RpcMethodEntry, RpcRegistry } from './registry'
-import { errorJson, successJson } from './responses'
+import type { RpcMethodEntry, RpcRegistry } from '../registration/build-registry'
+import { errorJson, successJson } from './response-encoding'
 
 /** The slice of a pino / Fastify logger the engine uses. */
 export interface RpcLogger {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import type { RpcConnection } from './call-context'
-import type { DispatchContext, RpcLogger } from './dispatcher'
+import type { RpcConnection } from '../contracts/call-context'
+import type { DispatchContext, RpcLogger } from '../dispatch/dispatcher'
 
 interface LevelAwareLogger extends RpcLogger {
   isLevelEnabled?: (level: string) => boolean

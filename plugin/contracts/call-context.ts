@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import type { JsonRpcId, JsonRpcParams } from '../protocol/messages'
-import type { RpcLogger } from './dispatcher'
+import type { JsonRpcId, JsonRpcParams } from '../../protocol/messages'
+import type { RpcLogger } from '../dispatch/dispatcher'
 
 /**
  * A live connection that can carry messages from the server to the client

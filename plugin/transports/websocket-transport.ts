@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
-import type { Dispatcher } from './dispatcher'
-import type { WebSocketLimits } from './options'
+import type { Dispatcher } from '../dispatch/dispatcher'
+import type { WebSocketLimits } from '../options'
 import { ConnectionLiveness } from './websocket-liveness'
 import { CLOSE_TRY_AGAIN_LATER, closeWithin, RpcSocketSession, type SessionLimits } from './websocket-session'
 

@@ -1,9 +1,9 @@
-import { INVALID_PARAMS } from '../protocol/error-codes'
-import { RpcError } from '../protocol/rpc-error'
-import { escapePointer, ProblemList, quoteName, type ParamsProblem } from './params-problems'
-import type { RpcMethodEntry } from './registry'
+import { INVALID_PARAMS } from '../../protocol/error-codes'
+import { RpcError } from '../../protocol/rpc-error'
+import { escapePointer, ProblemList, quoteName, type ParamsProblem } from '../contracts/params-problems'
+import type { RpcMethodEntry } from '../registration/build-registry'
 
-export type { ParamsProblem } from './params-problems'
+export type { ParamsProblem } from '../contracts/params-problems'
 
 export function invalidParams (problems: ParamsProblem[]): RpcError<ParamsProblem[]> {
   return new RpcError(INVALID_PARAMS, 'Invalid params', problems)

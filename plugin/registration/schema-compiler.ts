@@ -1,9 +1,9 @@
 import Ajv, { type ErrorObject } from 'ajv'
 import addFormats from 'ajv-formats'
 import fastJsonStringify from 'fast-json-stringify'
-import { RpcConfigurationError } from './configuration-error'
-import type { JSONSchema, JSONSchemaObject } from './json-schema'
-import { escapePointer, type ProblemList } from './params-problems'
+import { RpcConfigurationError } from '../configuration-error'
+import type { JSONSchema, JSONSchemaObject } from '../contracts/json-schema'
+import { escapePointer, type ProblemList } from '../contracts/params-problems'
 
 export interface CompiledValidator {
   (value: unknown): boolean

@@ -1,6 +1,6 @@
-import type { JSONSchema } from './json-schema'
-import { ProblemList, type ParamsProblem } from './params-problems'
-import { stringifyResult } from './responses'
+import type { JSONSchema } from '../contracts/json-schema'
+import { ProblemList, type ParamsProblem } from '../contracts/params-problems'
+import { stringifyResult } from '../dispatch/response-encoding'
 import type { SchemaCompiler } from './schema-compiler'
 
 /** Turns a method's result into JSON text; throws ResultMismatchError when it breaks its contract. */

@@ -1,5 +1,5 @@
 import fastJsonStringify from 'fast-json-stringify'
-import type { JsonRpcErrorObject, JsonRpcId } from '../protocol/messages'
+import type { JsonRpcErrorObject, JsonRpcId } from '../../protocol/messages'
 
 /** Compiled once: the error object's members are known, only `data` is free-form. */
 const serializeErrorObject = fastJsonStringify({

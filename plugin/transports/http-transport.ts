@@ -1,10 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RequestPayload, RouteOptions } from 'fastify'
 import type { WebSocket } from 'ws'
-import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../protocol/error-codes'
-import type { DispatchResult, Dispatcher } from './dispatcher'
+import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHORIZED } from '../../protocol/error-codes'
+import type { DispatchResult, Dispatcher } from '../dispatch/dispatcher'
 import { ACCEPTED_CONTENT_ENCODINGS, BAD_ENCODING, charsetError, charsetProblem, decodeContentEncoding, UNSUPPORTED_CHARSET, UNSUPPORTED_ENCODING, withoutByteOrderMark } from './http-body-encoding'
-import type { HttpStatusMode } from './options'
-import { errorJson } from './responses'
+import type { HttpStatusMode } from '../options'
+import { errorJson } from '../dispatch/response-encoding'
 import { transportContext } from './transport-context'
 
 export interface HttpTransportOptions {
