@@ -1,7 +1,7 @@
 // Lint in the code's own style (neostandard: no semicolons, two spaces, single
-// quotes) plus one architectural rule: no import circle, type-only ones included.
+// quotes). Import circles, type-only ones included, and the phase rules are
+// dependency-cruiser's job (.dependency-cruiser.cjs): both run in `npm run lint`.
 import neostandard from 'neostandard'
-import importX from 'eslint-plugin-import-x'
 
 export default [
   ...neostandard({
@@ -9,14 +9,13 @@ export default [
     ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', 'esm/**/*.d.mts']
   }),
   {
-    files: ['**/*.ts'],
-    plugins: { 'import-x': importX },
-    settings: {
-      'import-x/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.cjs'] } },
-      'import-x/extensions': ['.ts', '.js', '.mjs']
-    },
     rules: {
-      'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: false }]
+      // `void promise` marks a promise deliberately not awaited (and `void x` an unused value in type tests).
+      'no-void': ['error', { allowAsStatement: true }],
+      // The terminal and codegen escapers match control characters on purpose.
+      'no-control-regex': 'off',
+      // A closure flag set by a callback is what these loops wait for.
+      'no-unmodified-loop-condition': 'off'
     }
   }
 ]

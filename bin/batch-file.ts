@@ -1,5 +1,6 @@
 import type { JsonRpcParams } from '../protocol/messages'
 import { UsageError } from './parse-command'
+import { isStringOrFiniteId } from '../protocol/checks'
 
 export interface BatchFileEntry {
   method: string
@@ -30,7 +31,7 @@ export function parseBatchFile (text: string, name: string): BatchFileEntry[] {
     const params = request.params
     if (params !== undefined && (typeof params !== 'object' || params === null)) throw new UsageError(`${where}: "params" must be an array or an object`)
     const id = request.id
-    if (id !== undefined && typeof id !== 'string' && (typeof id !== 'number' || !Number.isFinite(id))) {
+    if (id !== undefined && !isStringOrFiniteId(id)) {
       throw new UsageError(`${where}: "id" must be a string or a number (leave it out for a notification)`)
     }
     if (id !== undefined) {

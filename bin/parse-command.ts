@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import type { JsonRpcParams } from '../protocol/messages'
 import { DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES } from '../client'
+import { hasOwn } from '../protocol/checks'
 
 export const USAGE = `Usage: fastify-jsonrpc call URL METHOD [ARG...] [options]
        fastify-jsonrpc call URL --batch FILE [options]
@@ -80,7 +81,7 @@ function parseNamed (args: readonly string[]): Record<string, unknown> {
     const equals = arg.indexOf('=')
     if (equals < 1) throw new UsageError(`with --named, each argument is key=value; got ${JSON.stringify(arg)}`)
     const key = arg.slice(0, equals)
-    if (Object.prototype.hasOwnProperty.call(params, key)) throw new UsageError(`the parameter ${JSON.stringify(key)} is given twice`)
+    if (hasOwn(params, key)) throw new UsageError(`the parameter ${JSON.stringify(key)} is given twice`)
     Object.defineProperty(params, key, { value: parseArgument(arg.slice(equals + 1)), enumerable: true, writable: true, configurable: true })
   }
   return params

@@ -1,4 +1,5 @@
 import type { JsonRpcId, JsonRpcParams, JsonRpcRequest } from '../protocol/messages'
+import { isStringOrFiniteId } from '../protocol/checks'
 
 /**
  * Params as callers hold them: any array (readonly tuples included) or any
@@ -39,7 +40,7 @@ export function buildRequest (method: string, params: RpcParams | undefined, id?
 }
 
 export function checkId (id: unknown): asserts id is string | number {
-  if (typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id))) return
+  if (isStringOrFiniteId(id)) return
   throw new TypeError(`a JSON-RPC request id must be a string or a finite number, got ${JSON.stringify(id) ?? String(id)}`)
 }
 

@@ -2,6 +2,7 @@ import type { JsonRpcId } from '../protocol/messages'
 import { RpcError } from '../protocol/rpc-error'
 import type { HttpAnswer } from './http-post'
 import { RpcTransportError } from './transport-error'
+import { hasOwn } from '../protocol/checks'
 
 /** A response that is well-formed JSON-RPC; its id is not checked yet. */
 export type DecodedResponse =
@@ -9,10 +10,6 @@ export type DecodedResponse =
   | { ok: false, id: JsonRpcId | undefined, error: RpcError }
 
 const NOTHING = Symbol('no body')
-
-function hasOwn (object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key)
-}
 
 function isSuccessStatus (status: number): boolean {
   return status >= 200 && status < 300

@@ -14,7 +14,7 @@
  *   U+2066-U+2069), which reorder what is shown.
  * Backslashes are left as they are: a JSON text keeps its own escapes.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
+
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
 const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' }

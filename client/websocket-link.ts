@@ -4,6 +4,7 @@ import type { RpcLogHook } from './log'
 import { requestLogEvent, socketMessageLogEvent } from './log'
 import { textExceeds } from './read-body'
 import { RpcTransportError } from './transport-error'
+import { WEBSOCKET_OPEN } from '../protocol/checks'
 
 /**
  * A socket event as the client receives it. Left open (`object`) so that the
@@ -44,7 +45,6 @@ export interface RpcServerNotification {
 
 export type RpcNotificationHandler = (params: JsonRpcParams | undefined, notification: RpcServerNotification) => void
 
-const OPEN = 1
 /** RFC 6455: the close code for a message too big to handle. */
 const MESSAGE_TOO_BIG = 1009
 
@@ -164,7 +164,7 @@ export class WebSocketLink {
   }
 
   async #open (): Promise<RpcWebSocket> {
-    if (this.#socket !== undefined && this.#socket.readyState === OPEN) return this.#socket
+    if (this.#socket !== undefined && this.#socket.readyState === WEBSOCKET_OPEN) return this.#socket
     this.#opening ??= new Promise<RpcWebSocket>((resolve, reject) => {
       let socket: RpcWebSocket
       try {

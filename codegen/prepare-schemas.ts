@@ -44,7 +44,7 @@ function atPointer (root: unknown, pointer: string): unknown {
   let node = root
   for (const raw of pointer.split('/').slice(1)) {
     const segment = decodeSegment(raw)
-    if (segment === undefined || !isObject(node) && !Array.isArray(node)) return undefined
+    if (segment === undefined || (!isObject(node) && !Array.isArray(node))) return undefined
     if (!Object.prototype.hasOwnProperty.call(node, segment)) return undefined
     node = (node as Record<string, unknown>)[segment]
   }

@@ -1,15 +1,16 @@
-/** The server's public API. */
+/**
+ * The server's public API, for applications: the plugin, its decorators, the
+ * types a service and a guard are written against, and the errors. Engine
+ * internals (the dispatcher, the registry, validators, encoders) are behind
+ * `fastify-jsonrpc/engine` so they can change without a breaking release.
+ */
 export { rpcPlugin } from './plugin'
 export { rpcMethod, rpcContext, type RpcMethodOptions } from './decorators/method-decorators'
 export type { RpcContext, RpcGuard, RpcConnection } from './contracts/call-context'
-export { RpcConfigurationError, type RpcConfigurationErrorCode } from './configuration-error'
-export type { RpcPluginOptions, HttpStatusMode, WebSocketOptions } from './options'
-export { createDispatcher, type Dispatcher, type DispatcherOptions, type DispatchContext, type DispatchResult, type RpcLogger } from './dispatch/dispatcher'
-export { buildRegistry, type RpcRegistry, type RpcMethodEntry, type RpcParameter, type RegistryOptions } from './registration/build-registry'
+export type { RpcLogger } from './contracts/logger'
 export type { ParamsProblem } from './contracts/params-problems'
 export type { JSONSchema, JSONSchemaObject, JSONSchemaTypeName, JSONValue } from './contracts/json-schema'
+export { RpcConfigurationError, type RpcConfigurationErrorCode } from './configuration-error'
+export type { RpcPluginOptions, HttpStatusMode, WebSocketOptions } from './options'
 export { ResultMismatchError } from './registration/result-encoding'
-export type { ArgsValidator } from './registration/param-validation'
-export type { ResultEncoder } from './registration/result-encoding'
-export type { PoisoningAction, JsonBodyOptions } from './dispatch/json-body'
-export { buildOpenRpcDocument, DISCOVER_METHOD, OPENRPC_VERSION, type OpenRpcDocument, type OpenRpcInfo, type OpenRpcMethod, type OpenRpcContentDescriptor } from './registration/openrpc'
+export type { OpenRpcDocument, OpenRpcInfo } from './registration/openrpc'

@@ -1,8 +1,10 @@
-import { toGuardList, type RpcGuard } from './contracts/call-context'
+import type { RpcGuard } from './contracts/call-context'
+import { toGuardList } from './registration/guard-list'
 import { RpcConfigurationError } from './configuration-error'
 import type { OpenRpcInfo } from './registration/openrpc'
 import { DEFAULT_MAX_IN_FLIGHT } from './dispatch/in-flight'
 import { DEFAULT_MAX_PARAMS } from './registration/build-registry'
+import { hasOwn } from '../protocol/checks'
 
 const DEFAULT_OPENRPC_INFO: OpenRpcInfo = { title: 'JSON-RPC API', version: '1.0.0' }
 
@@ -210,10 +212,6 @@ function websocketLimitsFrom (websocket: RpcPluginOptions['websocket']): WebSock
     throw invalid(`\`websocket.closeBufferedBytes\` (${limits.closeBufferedBytes}) must be at least \`websocket.maxBufferedBytes\` (${limits.maxBufferedBytes})`)
   }
   return Object.freeze(limits)
-}
-
-function hasOwn (object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key)
 }
 
 /** One or more `/segment`s of plain URL characters: the explorer's assets are served below it. */

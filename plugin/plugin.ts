@@ -8,7 +8,8 @@ import type { JSONSchemaObject } from './contracts/json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { withDiscovery } from './registration/discovery'
 import { mountOptions } from './mount-path'
-import { buildRegistry, methodsWithUnknownParamTypes, type RpcRegistry } from './registration/build-registry'
+import type { RpcRegistry } from './contracts/method-entry'
+import { buildRegistry, methodsWithUnknownParamTypes } from './registration/build-registry'
 import { createWebSocketHandler, warnIfWsReadsMore } from './transports/websocket-transport'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {

@@ -4,7 +4,8 @@ import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
-import { buildRegistry, createDispatcher, rpcContext, rpcMethod, rpcPlugin, type DispatchContext, type RpcContext, type RpcLogger } from '../index'
+import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type RpcLogger } from '../index'
+import { buildRegistry, createDispatcher, type DispatchContext } from '../engine'
 
 /**
  * Issue 10, finding 5 (second half): batches kept starting calls after their

@@ -34,7 +34,7 @@ async function cli (...args: string[]): Promise<Run> {
 }
 
 /** Anything a terminal could act on, other than the newline that ends each printed line. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
+
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
 function assertTerminalSafe (t: tap.Test, run: Run): void {
@@ -74,7 +74,7 @@ test('escapeForTerminal: C0, DEL, C1, line separators and bidi controls are esca
 
 test('a result holding control characters is printed escaped, on one line', async t => {
   // Valid JSON may carry DEL, C1 controls and U+2028 raw inside strings; ESC is escaped as JSON requires.
-  const body = `{"jsonrpc":"2.0","result":"a\u007fb\u009b2Jc\u2028d\u202eevil","id":1}`
+  const body = '{"jsonrpc":"2.0","result":"a\u007fb\u009b2Jc\u2028d\u202eevil","id":1}'
   const url = await startHostileServer(t, 200, body)
   const run = await cli('call', url, 'ping')
   t.equal(run.code, 0)

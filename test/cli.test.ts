@@ -29,7 +29,6 @@ async function cli (...args: string[]): Promise<Run> {
   })
 }
 
-
 test('call reproduces the seed\'s five-call transcript against the demo server', async t => {
   const app = await buildDemoApp({ forceCloseConnections: true })
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -89,7 +88,6 @@ test('--batch sends a file\'s batch and exits 1 when one of its calls failed', a
   t.equal(response?.status, '200 OK')
   t.equal(run.stderr, 'error in the call with id "x": -32601 Method not found\n')
   t.same(server.service.notified, ['batched'])
-
 })
 
 test('a transport failure exits 3 and says what happened', async t => {

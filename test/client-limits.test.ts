@@ -199,6 +199,8 @@ test('over WebSocket (ws class): a message over the limit is refused by maxPaylo
 
 /** A WebSocket class that ignores the options argument, as a browser's does. */
 class OptionlessWebSocket extends WebSocket {
+  // Only the URL reaches ws: the options argument a browser's WebSocket does not take is dropped here.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor (url: string) {
     super(url)
   }

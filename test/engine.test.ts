@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { buildRegistry, createDispatcher, type RpcLogger } from '../index'
+import { buildRegistry, createDispatcher, type RpcLogger } from '../engine'
 import { GreetingService } from '../services'
 
 const quietLog: RpcLogger = { error: () => {}, debug: () => {} }

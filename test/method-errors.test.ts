@@ -26,7 +26,6 @@ class FailingService {
 
   @rpcMethod()
   throwString (): never {
-    // eslint-disable-next-line @typescript-eslint/only-throw-error
     throw 'a bare string' // eslint-disable-line no-throw-literal
   }
 

@@ -142,7 +142,7 @@ test('the packed package works in every resolution mode, from CommonJS and ESM T
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 120_000 }))
   const files: string[] = packed[0].files.map((file: { path: string }) => file.path)
   t.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts') && files.includes('esm/index.mjs'), 'ships compiled JS, types and the ESM entry')
-  t.notOk(files.some(file => file.startsWith('test/') || file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.d.mts')), 'ships no TypeScript sources or tests')
+  t.notOk(files.some(file => file.startsWith('test/') || (file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.d.mts'))), 'ships no TypeScript sources or tests')
   t.notOk(files.some(file => file.startsWith('dist/demo') || file.startsWith('dist/services')), 'ships no demo code')
   t.ok(['dist/browser/client.mjs', 'dist/browser/client.d.mts', 'dist/explorer/index.html', 'dist/explorer/main.js', 'dist/explorer/explorer.css'].every(file => files.includes(file)), 'ships the browser client and the explorer page')
 

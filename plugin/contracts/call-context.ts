@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import type { JsonRpcId, JsonRpcParams } from '../../protocol/messages'
-import type { RpcLogger } from '../dispatch/dispatcher'
+import type { RpcLogger } from './logger'
 
 /**
  * A live connection that can carry messages from the server to the client
@@ -44,9 +44,3 @@ export interface RpcContext<TRequest = FastifyRequest> {
  * Unauthorized, or throw an RpcError to refuse with another error.
  */
 export type RpcGuard<TRequest = FastifyRequest> = (context: RpcContext<TRequest>) => boolean | Promise<boolean>
-
-/** A guard option as a list; undefined when it holds something other than functions. */
-export function toGuardList (guard: RpcGuard | readonly RpcGuard[] | undefined): RpcGuard[] | undefined {
-  const guards: unknown[] = guard === undefined ? [] : Array.isArray(guard) ? [...guard] : [guard]
-  return guards.every(candidate => typeof candidate === 'function') ? guards as RpcGuard[] : undefined
-}

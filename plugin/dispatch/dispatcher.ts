@@ -2,18 +2,14 @@ import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_
 import type { JsonRpcErrorObject, JsonRpcId } from '../../protocol/messages'
 import { RpcError } from '../../protocol/rpc-error'
 import type { RpcConnection, RpcContext } from '../contracts/call-context'
+import type { RpcLogger } from '../contracts/logger'
 import { CallSignal } from './call-signal'
 import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
 import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
-import type { RpcMethodEntry, RpcRegistry } from '../registration/build-registry'
-import { errorJson, successJson } from './response-encoding'
-
-/** The slice of a pino / Fastify logger the engine uses. */
-export interface RpcLogger {
-  error: (obj: object, msg: string) => void
-  debug: (obj: object, msg: string) => void
-}
+import type { RpcMethodEntry, RpcRegistry } from '../contracts/method-entry'
+import { errorJson, successJson } from '../contracts/response-encoding'
+import { hasOwn, isStringOrFiniteId } from '../../protocol/checks'
 
 /** What a transport knows about the request that carried the message. */
 export interface DispatchContext {
@@ -84,10 +80,6 @@ interface CallOutcome {
 
 const NOTIFIED: CallOutcome = Object.freeze({ json: '', errorCode: 0 })
 const NO_ANSWER: DispatchResult = Object.freeze({ body: undefined, batch: false, errorCode: 0 })
-
-function hasOwn (object: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(object, key)
-}
 
 function isThenable (value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
@@ -297,7 +289,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     const isNotification = !hasOwn(request, 'id')
     const id = request.id
     // 1e400 parses to Infinity, which has no JSON spelling to echo back.
-    if (!isNotification && id !== null && typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) {
+    if (!isNotification && id !== null && !isStringOrFiniteId(id)) {
       return failure(INVALID_REQUEST, null, '"id" must be a string, a number or null')
     }
     const replyId = isNotification ? null : id as JsonRpcId

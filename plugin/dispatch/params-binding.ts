@@ -1,7 +1,8 @@
 import { INVALID_PARAMS } from '../../protocol/error-codes'
 import { RpcError } from '../../protocol/rpc-error'
 import { escapePointer, ProblemList, quoteName, type ParamsProblem } from '../contracts/params-problems'
-import type { RpcMethodEntry } from '../registration/build-registry'
+import type { RpcMethodEntry } from '../contracts/method-entry'
+import { hasOwn } from '../../protocol/checks'
 
 export type { ParamsProblem } from '../contracts/params-problems'
 
@@ -69,7 +70,7 @@ function bindNamed (entry: RpcMethodEntry, params: Record<string, unknown>): { a
     }
   }
   for (const param of entry.parameters) {
-    if (param.required && !Object.prototype.hasOwnProperty.call(params, param.name)) {
+    if (param.required && !hasOwn(params, param.name)) {
       (problems ??= new ProblemList()).add('/' + escapePointer(param.name), `missing required parameter "${param.name}"`)
     }
   }

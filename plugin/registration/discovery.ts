@@ -2,7 +2,7 @@ import { RpcError } from '../../protocol/rpc-error'
 import type { RpcContext, RpcGuard } from '../contracts/call-context'
 import type { JSONSchemaObject } from '../contracts/json-schema'
 import { componentKey, createSharedSchemaResolver, describeMethod, DISCOVER_DESCRIPTION, DISCOVER_METHOD, methodSchemas, OPENRPC_VERSION, type OpenRpcInfo } from './openrpc'
-import type { RpcMethodEntry, RpcRegistry } from './build-registry'
+import type { RpcMethodEntry, RpcRegistry } from '../contracts/method-entry'
 
 /** Distinct allowed-method sets whose documents are kept encoded; past it the oldest is dropped. */
 export const DISCOVERY_CACHE_SIZE = 64

@@ -2,7 +2,7 @@ import { CALL_TIMEOUT, INVALID_PARAMS, UNAUTHORIZED, STANDARD_MESSAGES } from '.
 import type { JsonRpcErrorObject } from '../../protocol/messages'
 import type { JSONSchema, JSONSchemaObject } from '../contracts/json-schema'
 import { typeFromDesignType } from './param-validation'
-import type { RpcMethodEntry, RpcParameter, RpcRegistry } from './build-registry'
+import type { RpcMethodEntry, RpcParameter, RpcRegistry } from '../contracts/method-entry'
 
 /** The reserved method that answers the OpenRPC document. */
 export const DISCOVER_METHOD = 'rpc.discover'

@@ -1,9 +1,7 @@
 import type { JSONSchema } from '../contracts/json-schema'
 import { escapePointer, ProblemList } from '../contracts/params-problems'
 import type { SchemaCheck, SchemaCompiler } from './schema-compiler'
-
-/** Checks bound arguments; answers the problems, or undefined when all is well (a valid call allocates nothing). */
-export type ArgsValidator = (args: readonly unknown[]) => ProblemList | undefined
+import type { ArgsValidator } from '../contracts/method-entry'
 
 /** What validation needs to know of a parameter; the registry's RpcParameter has it. */
 export interface ValidatedParameter {

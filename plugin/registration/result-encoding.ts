@@ -1,10 +1,8 @@
 import type { JSONSchema } from '../contracts/json-schema'
 import { ProblemList, type ParamsProblem } from '../contracts/params-problems'
-import { stringifyResult } from '../dispatch/response-encoding'
+import { stringifyResult } from '../contracts/response-encoding'
 import type { SchemaCompiler } from './schema-compiler'
-
-/** Turns a method's result into JSON text; throws ResultMismatchError when it breaks its contract. */
-export type ResultEncoder = (result: unknown) => string
+import type { ResultEncoder } from '../contracts/method-entry'
 
 /** A method returned something its result schema or declared return type does not allow. */
 export class ResultMismatchError extends Error {
@@ -22,6 +20,7 @@ function primitiveEncoder (where: string, expected: 'string' | 'number' | 'boole
   // JSON has no NaN or Infinity: JSON.stringify would quietly send null.
   const matches = expected === 'number'
     ? (value: unknown) => typeof value === 'number' && Number.isFinite(value)
+    // eslint-disable-next-line valid-typeof -- `expected` is one of 'string' | 'number' | 'boolean', checked at registration
     : (value: unknown) => typeof value === expected
   const message = expected === 'number' ? 'must be a finite number' : `must be ${expected}`
   return function encodePrimitive (result) {

@@ -4,7 +4,7 @@ import { INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, UNAUTHO
 import type { DispatchResult, Dispatcher } from '../dispatch/dispatcher'
 import { ACCEPTED_CONTENT_ENCODINGS, BAD_ENCODING, charsetError, charsetProblem, decodeContentEncoding, UNSUPPORTED_CHARSET, UNSUPPORTED_ENCODING, withoutByteOrderMark } from './http-body-encoding'
 import type { HttpStatusMode } from '../options'
-import { errorJson } from '../dispatch/response-encoding'
+import { errorJson } from '../contracts/response-encoding'
 import { transportContext } from './transport-context'
 
 export interface HttpTransportOptions {

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { RpcConnection } from '../contracts/call-context'
-import type { DispatchContext, RpcLogger } from '../dispatch/dispatcher'
+import type { RpcLogger } from '../contracts/logger'
+import type { DispatchContext } from '../dispatch/dispatcher'
 
 interface LevelAwareLogger extends RpcLogger {
   isLevelEnabled?: (level: string) => boolean

@@ -4,8 +4,8 @@ import type { JsonRpcParams } from '../../protocol/messages'
 import type { RpcConnection } from '../contracts/call-context'
 import type { DispatchContext, DispatchResult, Dispatcher } from '../dispatch/dispatcher'
 import { transportContext } from './transport-context'
+import { WEBSOCKET_OPEN } from '../../protocol/checks'
 
-const OPEN = 1
 const CLOSED = 3
 
 /** The close codes the transport uses (RFC 6455, section 7.4.1). */
@@ -210,7 +210,7 @@ export class RpcSocketSession {
   }
 
   private send (text: string): boolean {
-    if (this.stopped || this.socket.readyState !== OPEN) return false
+    if (this.stopped || this.socket.readyState !== WEBSOCKET_OPEN) return false
     const unsent = this.socket.bufferedAmount
     if (unsent > this.limits.closeBufferedBytes) {
       this.closeSlowReader(unsent)
@@ -251,7 +251,7 @@ export class RpcSocketSession {
   private createConnection (): RpcConnection {
     const session = this
     return {
-      get open () { return !session.stopped && session.socket.readyState === OPEN },
+      get open () { return !session.stopped && session.socket.readyState === WEBSOCKET_OPEN },
       notify (method, params?: JsonRpcParams) {
         return session.send(JSON.stringify(params === undefined ? { jsonrpc: '2.0', method } : { jsonrpc: '2.0', method, params }))
       },
