@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
+import { WebSocket } from 'ws'
 import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type RpcLogger } from '../index'
 import { buildRegistry, createDispatcher, type DispatchContext } from '../engine'
 
@@ -73,7 +74,7 @@ class LongService {
   }
 }
 
-async function listening (t: Test, service: LongService, options: { batchConcurrency?: number } = {}): Promise<{ app: FastifyInstance, port: number }> {
+async function listening (t: Test, service: LongService, options: { batchConcurrency?: number, websocket?: boolean } = {}): Promise<{ app: FastifyInstance, port: number }> {
   const app = Fastify()
   t.teardown(async () => await app.close())
   await app.register(rpcPlugin, { services: [service], ...options })
@@ -119,6 +120,22 @@ test('a batch whose HTTP client is gone starts no new calls', async t => {
   // Had the batch gone on, three more rounds of two 200 ms calls would have started by now.
   await sleep(700)
   t.ok(service.started <= 4, `at most the calls already started and those whose slot freed before the close was seen ran (${service.started} of 20)`)
+})
+
+test('a closed WebSocket aborts ctx.signal of the calls it started, and its queued messages never start', async t => {
+  const service = new LongService()
+  const { port } = await listening(t, service, { websocket: true, batchConcurrency: 1 })
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/rpc`)
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject) })
+  socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'waitForAbort', id: 1 }))
+  // With one call at a time per connection, these wait in the connection's queue.
+  for (let id = 2; id <= 5; id++) socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'slow', params: [10], id }))
+  await within(service.whenStarted(1), 5000, 'the first call started')
+  socket.terminate()
+  await within((async () => { while (service.aborted.length === 0) await sleep(5) })(), 1500, 'the method saw the abort')
+  t.same(service.aborted, ['true'], 'ctx.signal aborted when the socket closed')
+  await sleep(200)
+  t.equal(service.started, 1, 'no queued message of the closed connection started')
 })
 
 test('an answered HTTP call does not abort its signal; every HTTP call has one', async t => {
