@@ -76,9 +76,12 @@ function escapingIo (io: CommandIo): CommandIo {
 
 /** Runs `fastify-jsonrpc ...argv`; resolves to the exit status. */
 export async function runCommand (argv: readonly string[], rawIo: CommandIo): Promise<number> {
+  // `types` and `list` print many lines of their own and make every server string printable
+  // themselves (codegen/source-text.ts, codegen/render-table.ts); escaping their output again
+  // would turn the module's own line breaks into `\n`.
+  if (argv[0] === 'types') return await runTypesCommand(argv.slice(1), rawIo)
+  if (argv[0] === 'list') return await runListCommand(argv.slice(1), rawIo)
   const io = escapingIo(rawIo)
-  if (argv[0] === 'types') return await runTypesCommand(argv.slice(1), io)
-  if (argv[0] === 'list') return await runListCommand(argv.slice(1), io)
   try {
     const command = parseCommand(argv)
     if (command.kind === 'help') {
