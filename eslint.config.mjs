@@ -6,7 +6,7 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({
     ts: true,
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', 'esm/**/*.d.mts']
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tap/**', 'esm/**/*.d.mts', 'test/fixtures/expected/**']
   }),
   {
     rules: {
