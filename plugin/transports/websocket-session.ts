@@ -87,6 +87,8 @@ export class RpcSocketSession {
   private readonly closeListeners: Array<() => void> = []
   private queuedBytes = 0
   private inFlight = 0
+  /** A turn of the event loop is booked to start queued messages. */
+  private drainScheduled = false
   /** Set when the connection stops taking work: closing (either side) or closed. */
   private stopped = false
 
@@ -174,6 +176,19 @@ export class RpcSocketSession {
     this.inFlight--
     if (this.stopped) return
     if (result.body !== undefined) this.send(result.body)
+    if (this.queue.length === 0) {
+      this.updateReading()
+    } else if (!this.drainScheduled) {
+      // Answers of synchronous methods settle as microtasks: starting the next queued message
+      // from here would run a whole backlog (2,000 pings in one socket read) without ever
+      // yielding, and every other connection would wait. One event-loop turn per round of slots.
+      this.drainScheduled = true
+      setImmediate(this.drainQueue)
+    }
+  }
+
+  private readonly drainQueue = (): void => {
+    this.drainScheduled = false
     this.startWaiting()
   }
 
