@@ -108,15 +108,19 @@ class CallSpanWatch implements CallWatch {
   }
 
   end (ending: CallEnding): void {
-    const { kit } = this
+    // The span and the metrics are guarded apart: a broken meter must not leave the span open, nor the reverse.
+    const { kit, span } = this
     try {
       const { instruments } = kit
       instruments.duration.record(performance.now() - this.started, this.attributesFor(ending.errorCode))
       if (this.counted) instruments.inFlight.add(-1, this.metricAttributes)
       const refusal = refusalOf(ending)
       if (refusal !== undefined) instruments.refused.add(1, kit.refusal[refusal])
-      const { span } = this
-      if (span === undefined) return
+    } catch (error) {
+      kit.report(error)
+    }
+    if (span === undefined) return
+    try {
       if (ending.errorCode !== 0) describeError(span, ending)
       span.end()
     } catch (error) {
