@@ -83,7 +83,8 @@ class CallSpanWatch implements CallWatch {
       this.span = span
       // Semconv: the id as a string, '' for null, left out for a notification.
       if (id !== undefined) span.setAttribute(ATTR_JSONRPC_REQUEST_ID, id === null ? '' : String(id))
-      this.scope = trace.setSpan(parent, span)
+      // A span that records nothing (no SDK, or not sampled) is not made current: that saves a context and a closure per call.
+      if (span.isRecording()) this.scope = trace.setSpan(parent, span)
       kit.instruments.inFlight.add(1, metricAttributes)
       this.counted = true
     } catch (error) {
