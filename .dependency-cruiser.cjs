@@ -24,7 +24,14 @@ module.exports = {
       severity: 'error',
       comment: 'Dispatch uses the method table through plugin/contracts, never the registration code itself.',
       from: { path: '^plugin/dispatch/' },
-      to: { path: '^plugin/(registration|transports|decorators)/' }
+      to: { path: '^plugin/(registration|transports|decorators|telemetry)/' }
+    },
+    {
+      name: 'opentelemetry-in-its-room',
+      severity: 'error',
+      comment: 'Only plugin/telemetry (and the demo) load @opentelemetry: the engine sees a CallObserver from plugin/contracts, and the API stays an optional peer.',
+      from: { path: '^', pathNot: '^(plugin/telemetry|demo)/' },
+      to: { path: '(^|/)node_modules/@opentelemetry/', dependencyTypesNot: ['type-only'] }
     },
     {
       name: 'registration-below-dispatch-and-transports',

@@ -84,6 +84,12 @@ export interface RpcPluginOptions {
    * for `path` + `/docs`). Needs `openrpc` on. Default false.
    */
   explorer?: boolean | { path?: string }
+  /**
+   * A span and metrics for every call through the OpenTelemetry API, when the
+   * app has `@opentelemetry/api` (and registers an SDK). Default true; `false`
+   * turns it off entirely (docs/telemetry.md).
+   */
+  telemetry?: boolean
 }
 
 export interface NormalizedOptions {
@@ -103,9 +109,10 @@ export interface NormalizedOptions {
   openrpcInfo: OpenRpcInfo | undefined
   /** The explorer's path below `path`, or undefined when it is off. */
   explorerPath: string | undefined
+  telemetry: boolean
 }
 
-const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'maxInFlight', 'maxParams', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer'])
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'maxInFlight', 'maxParams', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer', 'telemetry'])
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
@@ -139,7 +146,7 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
       throw invalid(`unknown option \`${key}\` (known: ${[...KNOWN_OPTIONS].join(', ')})`)
     }
   }
-  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0, guard } = options
+  const { services, path = '/rpc', httpStatus = 'json-rpc-over-http', timeout = 0, guard, telemetry = true } = options
   if (!Array.isArray(services) || services.length === 0) {
     throw invalid('`services` must be a non-empty array of service instances')
   }
@@ -152,6 +159,7 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
     throw invalid(`\`timeout\` must be a finite number of milliseconds, 0 or more, got ${JSON.stringify(timeout)}`)
   }
+  if (typeof telemetry !== 'boolean') throw invalid(`\`telemetry\` must be true or false, got ${JSON.stringify(telemetry) ?? String(telemetry)}`)
   const guards = toGuardList(guard)
   if (guards === undefined) throw invalid('`guard` must be a function or an array of functions')
   const openrpcInfo = openrpcInfoFrom(options.openrpc)
@@ -171,6 +179,7 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
     maxInFlight: positiveInteger(options.maxInFlight, 'maxInFlight', DEFAULT_MAX_IN_FLIGHT) as number,
     maxParams: positiveInteger(options.maxParams, 'maxParams', DEFAULT_MAX_PARAMS) as number,
     timeout,
+    telemetry,
     bodyLimit: positiveInteger(options.bodyLimit, 'bodyLimit', undefined)
   }
 }

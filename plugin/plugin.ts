@@ -11,6 +11,7 @@ import { mountOptions } from './mount-path'
 import type { RpcRegistry } from './contracts/method-entry'
 import { buildRegistry, methodsWithUnknownParamTypes } from './registration/build-registry'
 import { createWebSocketHandler, warnIfWsReadsMore } from './transports/websocket-transport'
+import type { Telemetry } from './telemetry'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)
@@ -21,7 +22,9 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   const registry = options.openrpcInfo === undefined
     ? methods
     : withDiscovery(methods, { info: options.openrpcInfo, sharedSchemas, guards: options.guards, timeout: options.timeout })
+  const telemetry = options.telemetry ? await loadTelemetry(fastify) : undefined
   const dispatcher = createDispatcher(registry, {
+    observer: telemetry?.dispatch,
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,
     maxInFlight: options.maxInFlight,
@@ -45,9 +48,10 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
       path: options.path,
       httpStatus: options.httpStatus,
       bodyLimit: options.bodyLimit,
+      observer: telemetry?.transport,
       websocketHandler: options.websocket === undefined
         ? undefined
-        : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket })
+        : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket, observer: telemetry?.transport })
     })
     if (options.explorerPath !== undefined) {
       explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket !== undefined })
@@ -81,6 +85,22 @@ function warnOfSecondWebSocketPlugin (fastify: FastifyInstance): void {
       'and every WebSocket upgrade will then log "websocket upgrade failed"; register @fastify/websocket once in the app, before the instances')
   }
   serversWithOwnWebSocket.add(fastify.server)
+}
+
+/**
+ * `@opentelemetry/api` is an optional peer: without it there is no SDK to
+ * report to either, so telemetry stays off without a word.
+ */
+async function loadTelemetry (fastify: FastifyInstance): Promise<Telemetry | undefined> {
+  let telemetryModule: typeof import('./telemetry')
+  try {
+    telemetryModule = await import('./telemetry')
+  } catch (error) {
+    /* c8 ignore next 2 -- only an install without @opentelemetry/api gets here; the test suite has it */
+    if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('@opentelemetry/api')) return undefined
+    throw error
+  }
+  return telemetryModule.createTelemetry(fastify.log)
 }
 
 /** @fastify/websocket is an optional peer: only apps that turn `websocket` on need it. */

@@ -24,7 +24,7 @@ function bench (args: string[], timeoutMs = 90_000): Promise<Outcome> {
 }
 
 const WORKLOAD_KEYS = ['single-positional', 'single-by-name', 'notification', 'batch-10', 'batch-100', 'items-100', 'async', 'validated-object']
-const SERVER_KEYS = ['ours', 'hand', 'jayson', 'jsonrpc2', 'trpc']
+const SERVER_KEYS = ['ours', 'ours-notel', 'ours-otel', 'hand', 'jayson', 'jsonrpc2', 'trpc']
 
 test('every bench server answers every workload as checked, and refuses the invalid inputs', async t => {
   const { code, stdout, stderr } = await bench(['--check', '--json'])

@@ -42,4 +42,9 @@ export interface RpcMethodOptions {
   deprecated?: boolean
   /** Application errors the method may answer with, for the OpenRPC document. */
   errors?: readonly JsonRpcErrorObject[]
+  /**
+   * `false`: no span and no metrics for this method's calls, for very hot
+   * methods (docs/telemetry.md). Default true (when the plugin's `telemetry` is on).
+   */
+  telemetry?: boolean
 }

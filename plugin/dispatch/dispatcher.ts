@@ -2,6 +2,7 @@ import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_
 import type { JsonRpcErrorObject, JsonRpcId } from '../../protocol/messages'
 import { RpcError } from '../../protocol/rpc-error'
 import type { RpcConnection, RpcContext } from '../contracts/call-context'
+import type { CallEnding, CallObserver, DispatchObserver } from '../contracts/call-observer'
 import type { RpcLogger } from '../contracts/logger'
 import { CallSignal } from './call-signal'
 import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
@@ -58,6 +59,12 @@ export interface DispatcherOptions {
    */
   maxInFlight?: number
   jsonBody: JsonBodyOptions
+  /**
+   * Watches calls and batches (the plugin's telemetry). Asked once per method
+   * when the dispatcher is built; without it, or for a method it does not
+   * watch, a call costs nothing more.
+   */
+  observer?: DispatchObserver
 }
 
 /**
@@ -71,11 +78,9 @@ export interface Dispatcher {
   dispatch: (message: unknown, context: DispatchContext) => Promise<DispatchResult>
 }
 
-interface CallOutcome {
+/** A call's answer, and how it ended for an observer (errors carry their message, and what was thrown). */
+interface CallOutcome extends CallEnding {
   json: string
-  errorCode: number
-  /** Refused by maxInFlight. */
-  busy?: boolean
 }
 
 const NOTIFIED: CallOutcome = Object.freeze({ json: '', errorCode: 0 })
@@ -87,7 +92,7 @@ function isThenable (value: unknown): value is PromiseLike<unknown> {
 
 function failure (code: number, id: JsonRpcId, data?: unknown, message = STANDARD_MESSAGES[code]): CallOutcome {
   const error: JsonRpcErrorObject = data === undefined ? { code, message } : { code, message, data }
-  return { json: errorJson(error, id), errorCode: code }
+  return { json: errorJson(error, id), errorCode: code, errorMessage: message }
 }
 
 function single (outcome: CallOutcome): DispatchResult {
@@ -97,7 +102,7 @@ function single (outcome: CallOutcome): DispatchResult {
 }
 
 function busy (id: JsonRpcId): CallOutcome {
-  return { json: errorJson({ code: SERVER_BUSY, message: STANDARD_MESSAGES[SERVER_BUSY] }, id), errorCode: SERVER_BUSY, busy: true }
+  return { json: errorJson({ code: SERVER_BUSY, message: STANDARD_MESSAGES[SERVER_BUSY] }, id), errorCode: SERVER_BUSY, errorMessage: STANDARD_MESSAGES[SERVER_BUSY], busy: true }
 }
 
 const DISPATCH_FAILED: DispatchResult = Object.freeze({
@@ -143,12 +148,24 @@ function logFailure (log: RpcLogger, error: unknown, fields: { rpcMethod?: strin
   }
 }
 
+function observersByMethod (registry: RpcRegistry, observer: DispatchObserver): Map<string, CallObserver> {
+  const observers = new Map<string, CallObserver>()
+  for (const entry of registry.values()) {
+    const watcher = observer.forMethod(entry.name, entry.options)
+    if (watcher !== undefined) observers.set(entry.name, watcher)
+  }
+  return observers
+}
+
 export function createDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
   const parseBody = createJsonBodyParser(options.jsonBody)
   const { maxBatchSize, batchConcurrency } = options
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
   /** Asynchronous calls whose promise has not settled yet, timed out or not. */
   let inFlight = 0
+  const { observer } = options
+  /** Each watched method's observer, decided here once; undefined when nothing watches calls. */
+  const observers = observer === undefined ? undefined : observersByMethod(registry, observer)
 
   /**
    * Waits for a call's promise, at most `ms` (0: for as long as it takes).
@@ -175,14 +192,14 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
   function errorOutcome (error: unknown, entry: RpcMethodEntry, id: JsonRpcId, context: DispatchContext): CallOutcome {
     if (isRpcError(error)) {
       try {
-        return { json: errorJson(error.toJSON(), id), errorCode: error.code }
+        return { json: errorJson(error.toJSON(), id), errorCode: error.code, errorMessage: error.message }
       } catch (encodingError) {
         logFailure(context.log, encodingError, { rpcMethod: entry.name, rpcId: id }, 'RPC error data could not be encoded as JSON')
         return failure(error.code, id, undefined, error.message)
       }
     }
     logFailure(context.log, error, { rpcMethod: entry.name, rpcId: id }, `RPC method ${entry.qualifiedName} failed`)
-    return failure(INTERNAL_ERROR, id)
+    return { ...failure(INTERNAL_ERROR, id), thrown: error }
   }
 
   function encode (entry: RpcMethodEntry, result: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome {
@@ -280,6 +297,24 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     }, outcome.errorCode === 0 ? 'rpc call succeeded' : 'rpc call failed')
   }
 
+  function answerCall (entry: RpcMethodEntry | undefined, params: unknown, replyId: JsonRpcId, context: DispatchContext, isNotification: boolean): CallOutcome | Promise<CallOutcome> {
+    return entry === undefined ? failure(METHOD_NOT_FOUND, replyId) : invoke(entry, params, replyId, context, isNotification)
+  }
+
+  /** The observer's one seam: the call runs inside its watch, which learns how it ended. Observers never throw. */
+  function watchCall (watcher: CallObserver, entry: RpcMethodEntry | undefined, params: unknown, replyId: JsonRpcId, context: DispatchContext, isNotification: boolean): CallOutcome | Promise<CallOutcome> {
+    const watch = watcher.start(isNotification ? undefined : replyId, context.transport ?? 'http', context.request)
+    const pending = watch.run(() => answerCall(entry, params, replyId, context, isNotification))
+    if (!(pending instanceof Promise)) {
+      watch.end(pending)
+      return pending
+    }
+    return pending.then(outcome => {
+      watch.end(outcome)
+      return outcome
+    })
+  }
+
   /** Answers synchronously when the method is synchronous, so batches of them cost no promise per call. */
   function handleRequest (message: unknown, context: DispatchContext): CallOutcome | undefined | Promise<CallOutcome | undefined> {
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
@@ -303,9 +338,10 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
 
     const entry = registry.get(method)
     const started = context.logCalls ? performance.now() : 0
-    const pending = entry === undefined
-      ? failure(METHOD_NOT_FOUND, replyId)
-      : invoke(entry, params, replyId, context, isNotification)
+    const watcher = observers === undefined ? undefined : entry === undefined ? observer?.unlisted : observers.get(method)
+    const pending = watcher === undefined
+      ? answerCall(entry, params, replyId, context, isNotification)
+      : watchCall(watcher, entry, params, replyId, context, isNotification)
     if (pending instanceof Promise) {
       return pending.then(outcome => finish(context, method, replyId, isNotification, started, outcome))
     }
@@ -315,6 +351,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
   /** Synchronous calls are answered in order without a promise; from the first asynchronous one on, a bounded pool takes over. */
   function handleBatch (batch: unknown[], context: DispatchContext): DispatchResult | Promise<DispatchResult> {
     if (batch.length === 0) return single(failure(INVALID_REQUEST, null, 'a batch must not be empty'))
+    observer?.batch(batch.length, batch.length > maxBatchSize)
     if (batch.length > maxBatchSize) {
       return single(failure(INVALID_REQUEST, null, { maxBatchSize, received: batch.length },
         `Invalid Request: a batch may hold at most ${maxBatchSize} calls, this one has ${batch.length}`))

@@ -5,6 +5,7 @@ import type { DispatchResult, Dispatcher } from '../dispatch/dispatcher'
 import { ACCEPTED_CONTENT_ENCODINGS, BAD_ENCODING, charsetError, charsetProblem, decodeContentEncoding, UNSUPPORTED_CHARSET, UNSUPPORTED_ENCODING, withoutByteOrderMark } from './http-body-encoding'
 import type { HttpStatusMode } from '../options'
 import { errorJson } from '../contracts/response-encoding'
+import type { TransportObserver } from '../contracts/call-observer'
 import { transportContext } from './transport-context'
 
 export interface HttpTransportOptions {
@@ -14,6 +15,8 @@ export interface HttpTransportOptions {
   bodyLimit: number | undefined
   /** When set, a GET upgrade on the path is handed to it (needs @fastify/websocket in the scope). */
   websocketHandler?: (socket: WebSocket, request: FastifyRequest) => void
+  /** Told of the requests refused before the engine sees them (413); the plugin's telemetry. */
+  observer?: TransportObserver
 }
 
 /** The media types JSON-RPC clients send; a charset parameter, when given, is UTF-8. */
@@ -105,6 +108,7 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
       case BAD_ENCODING:
         return reply.code(400).type(JSON_CONTENT_TYPE).send(invalidRequestBody(error.message))
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        options.observer?.refused('body_size')
         return reply.code(413).type(JSON_CONTENT_TYPE)
           .send(invalidRequestBody('the request body is larger than this endpoint accepts'))
     }

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { Dispatcher } from '../dispatch/dispatcher'
 import type { WebSocketLimits } from '../options'
+import type { TransportObserver } from '../contracts/call-observer'
 import { ConnectionLiveness } from './websocket-liveness'
 import { CLOSE_TRY_AGAIN_LATER, closeWithin, RpcSocketSession, type SessionLimits } from './websocket-session'
 
@@ -14,6 +15,8 @@ export interface WebSocketTransportOptions {
   bodyLimit: number
   /** The `websocket` option's limits. */
   limits: WebSocketLimits
+  /** Told of connections opened, closed and refused; the plugin's telemetry. */
+  observer?: TransportObserver
 }
 
 /**
@@ -26,7 +29,7 @@ export interface WebSocketTransportOptions {
  * and keeps them alive (heartbeat) or closes them (idle timeout).
  */
 export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSocketTransportOptions): (socket: WebSocket, request: FastifyRequest) => void {
-  const { limits } = options
+  const { limits, observer } = options
   const sessionLimits: SessionLimits = {
     maxInFlight: options.maxInFlight,
     maxQueuedMessages: options.maxQueued,
@@ -40,11 +43,16 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
     if (liveness.size >= limits.maxConnections) {
       request.log.info({ maxConnections: limits.maxConnections }, 'refusing a WebSocket connection over the limit')
       closeWithin(socket, CLOSE_TRY_AGAIN_LATER, `too many connections (at most ${limits.maxConnections})`)
+      observer?.refused('websocket_connections')
       return
     }
     const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits)
     liveness.add(session)
-    socket.once('close', () => liveness.delete(session))
+    observer?.connectionOpened()
+    socket.once('close', () => {
+      liveness.delete(session)
+      observer?.connectionClosed()
+    })
   }
 }
 

@@ -1,0 +1,61 @@
+import { metrics, trace, type Attributes } from '@opentelemetry/api'
+import type { DispatchObserver, TransportObserver } from '../contracts/call-observer'
+import { createCallObserver, type TelemetryKit } from './call-telemetry'
+import { reportOnce, type TelemetryLogger } from './failure-report'
+import { createInstruments } from './instruments'
+import { ATTR_JSONRPC_LIMIT, INSTRUMENTATION_SCOPE, UNLISTED_METHOD, type RefusalLimit } from './semconv'
+
+export { SEMCONV_VERSION } from './semconv'
+export type { TelemetryLogger } from './failure-report'
+
+/** The observers one plugin instance hands its dispatcher and transports. */
+export interface Telemetry {
+  readonly dispatch: DispatchObserver
+  readonly transport: TransportObserver
+}
+
+const LIMITS: readonly RefusalLimit[] = ['batch_size', 'guard', 'timeout', 'busy', 'body_size', 'websocket_connections']
+
+/**
+ * Telemetry through the OpenTelemetry API: the app registers the SDK (the
+ * tracer provider may come later; the meter provider must be registered
+ * before the plugin, since the API hands out no-op instruments until then).
+ * `log` hears, once, of an SDK or exporter that throws.
+ */
+export function createTelemetry (log: TelemetryLogger): Telemetry {
+  const report = reportOnce(log)
+  const refusal = {} as Record<RefusalLimit, Attributes>
+  for (const limit of LIMITS) refusal[limit] = Object.freeze({ [ATTR_JSONRPC_LIMIT]: limit })
+  const kit: TelemetryKit = {
+    tracer: trace.getTracer(INSTRUMENTATION_SCOPE),
+    instruments: createInstruments(metrics.getMeter(INSTRUMENTATION_SCOPE)),
+    report,
+    refusal
+  }
+  const { instruments } = kit
+
+  /** Runs one metric update; whatever the SDK throws is reported, never passed on. */
+  function guarded (update: () => void): void {
+    try {
+      update()
+    } catch (error) {
+      report(error)
+    }
+  }
+
+  return {
+    dispatch: {
+      forMethod: (name, options) => options.telemetry === false ? undefined : createCallObserver(name, kit),
+      unlisted: createCallObserver(UNLISTED_METHOD, kit),
+      batch: (size, refused) => guarded(() => {
+        if (refused) instruments.refused.add(1, refusal.batch_size)
+        else instruments.batchSize.record(size)
+      })
+    },
+    transport: {
+      refused: limit => guarded(() => instruments.refused.add(1, refusal[limit])),
+      connectionOpened: () => guarded(() => instruments.connections.add(1)),
+      connectionClosed: () => guarded(() => instruments.connections.add(-1))
+    }
+  }
+}
