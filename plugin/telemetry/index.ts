@@ -8,6 +8,18 @@ import { ATTR_JSONRPC_LIMIT, INSTRUMENTATION_SCOPE, UNLISTED_METHOD, type Refusa
 export { SEMCONV_VERSION } from './semconv'
 export type { TelemetryLogger } from './failure-report'
 
+/**
+ * Whether the app registered a tracer or a meter provider. The API exports
+ * no handle on its no-op providers, so they are recognised by their class
+ * names (stable across @opentelemetry/api 1.x).
+ */
+export function sdkRegistered (): boolean {
+  const tracerProvider = trace.getTracerProvider() as { getDelegate?: () => object }
+  const tracing = (tracerProvider.getDelegate?.() ?? tracerProvider).constructor.name !== 'NoopTracerProvider'
+  const metering = metrics.getMeterProvider().constructor.name !== 'NoopMeterProvider'
+  return tracing || metering
+}
+
 /** The observers one plugin instance hands its dispatcher and transports. */
 export interface Telemetry {
   readonly dispatch: DispatchObserver
@@ -22,7 +34,9 @@ const LIMITS: readonly RefusalLimit[] = ['batch_size', 'guard', 'timeout', 'busy
  * before the plugin, since the API hands out no-op instruments until then).
  * `log` hears, once, of an SDK or exporter that throws.
  */
-export function createTelemetry (log: TelemetryLogger): Telemetry {
+export function createTelemetry (log: TelemetryLogger): Telemetry | undefined {
+  // With no SDK registered every span and metric would be a no-op: not observing at all costs nothing.
+  if (!sdkRegistered()) return undefined
   const report = reportOnce(log)
   const refusal = {} as Record<RefusalLimit, Attributes>
   for (const limit of LIMITS) refusal[limit] = Object.freeze({ [ATTR_JSONRPC_LIMIT]: limit })
