@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify'
 import type { WebSocket } from 'ws'
 import type { Dispatcher } from '../dispatch/dispatcher'
 import type { WebSocketLimits } from '../options'
+import type { RpcTopics } from '../pubsub/topics'
 import { ConnectionLiveness } from './websocket-liveness'
 import { CLOSE_TRY_AGAIN_LATER, closeWithin, RpcSocketSession, type SessionLimits } from './websocket-session'
 
@@ -14,6 +15,8 @@ export interface WebSocketTransportOptions {
   bodyLimit: number
   /** The `websocket` option's limits. */
   limits: WebSocketLimits
+  /** What `ctx.connection.subscribe` joins. */
+  topics: Pick<RpcTopics, 'subscribe'>
 }
 
 /**
@@ -33,7 +36,8 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
     maxQueuedBytes: limits.maxQueuedBytes,
     maxBufferedBytes: limits.maxBufferedBytes,
     closeBufferedBytes: limits.closeBufferedBytes,
-    bodyLimit: options.bodyLimit
+    bodyLimit: options.bodyLimit,
+    maxSubscriptions: limits.maxSubscriptions
   }
   const liveness = new ConnectionLiveness(limits)
   return function handleRpcSocket (socket, request) {
@@ -42,7 +46,7 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
       closeWithin(socket, CLOSE_TRY_AGAIN_LATER, `too many connections (at most ${limits.maxConnections})`)
       return
     }
-    const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits)
+    const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits, options.topics)
     liveness.add(session)
     socket.once('close', () => liveness.delete(session))
   }
