@@ -15,8 +15,12 @@ export interface WebSocketTransportOptions {
   bodyLimit: number
   /** The `websocket` option's limits. */
   limits: WebSocketLimits
-  /** What `ctx.connection.subscribe` joins. */
-  topics: Pick<RpcTopics, 'subscribe'>
+  /** What `ctx.connection.subscribe` joins; without it, subscribing throws (the plugin always gives one). */
+  topics?: Pick<RpcTopics, 'subscribe'>
+}
+
+const NO_TOPICS: Pick<RpcTopics, 'subscribe'> = {
+  subscribe () { throw new Error('fastify-jsonrpc: this WebSocket handler was created without topics') }
 }
 
 /**
@@ -46,7 +50,7 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
       closeWithin(socket, CLOSE_TRY_AGAIN_LATER, `too many connections (at most ${limits.maxConnections})`)
       return
     }
-    const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits, options.topics)
+    const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits, options.topics ?? NO_TOPICS)
     liveness.add(session)
     socket.once('close', () => liveness.delete(session))
   }
