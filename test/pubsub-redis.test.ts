@@ -125,3 +125,26 @@ async function outputMatches (node: { output: () => string }, pattern: RegExp): 
   }
   return true
 }
+
+test('redis: an ioredis client of the app is used, and left open when the app closes (only the plugin\'s duplicate is closed)', { skip: skipWithoutRedis, timeout: 60_000 }, async t => {
+  const redis = await startRedis(t)
+  const client = new Redis(redis.url, { enableOfflineQueue: false, lazyConnect: true })
+  await client.connect()
+  t.teardown(() => client.disconnect())
+  const { default: Fastify } = await import('fastify')
+  const { rpcPlugin } = await import('../index')
+  const { TopicService } = await import('./fixtures/topic-service')
+  const app = Fastify()
+  await app.register(rpcPlugin, { services: [new TopicService()], websocket: true, redis: client, rateLimit: { points: 1, duration: 60, key: () => 'k' } })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const peer = await openPeer(t, `ws://127.0.0.1:${(app.server.address() as { port: number }).port}/rpc`)
+  await join(peer, 'news')
+  await subscribedBy(redis.url, CHANNEL('news'), 1)
+  await app.rpc.publish('news', 'headline', ['through the app client'])
+  t.same((await peer.receivedCount(2))[1], { jsonrpc: '2.0', method: 'headline', params: ['through the app client'] })
+  peer.send({ jsonrpc: '2.0', method: 'ping', id: 'over' })
+  t.equal((await peer.receivedCount(3))[2].error.code, -32005, 'the limit counted in Redis through the app client (the join used the only point)')
+  await app.close()
+  t.equal(client.status, 'ready', 'the app\'s client is still open')
+  t.equal(await client.ping(), 'PONG')
+})
