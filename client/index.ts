@@ -9,6 +9,6 @@ export { RpcBatch, type RpcBatchOutcome, type RpcBatchCallOptions, type RpcBatch
 export type { RpcProxy, RpcNotifier, RpcMethodNames, RpcProxyReservedName } from './proxy'
 export type { RpcFetch, RpcFetchInit, RpcFetchResponse } from './http-post'
 export type { RpcFetchBody } from './read-body'
-export type { RpcWebSocket, RpcWebSocketConstructor, RpcSocketEvent, RpcServerNotification, RpcNotificationHandler } from './websocket-link'
+export type { RpcWebSocket, RpcWebSocketConstructor, RpcSocketEvent, RpcServerNotification, RpcNotificationHandler, ReconnectBackoff } from './websocket-link'
 export { consoleLogHook, type RpcLogEvent, type RpcLogHook } from './log'
 export * from '../protocol'

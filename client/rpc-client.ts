@@ -5,7 +5,7 @@ import { resolveLogHook, type RpcLogHook } from './log'
 import { createRpcProxy, type RpcNotifier, type RpcProxy } from './proxy'
 import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
 import { settleBatch, settleCall, settleNotification } from './response-reading'
-import { WebSocketLink, type RpcNotificationHandler, type RpcServerNotification, type RpcWebSocketConstructor } from './websocket-link'
+import { WebSocketLink, type ReconnectBackoff, type RpcNotificationHandler, type RpcServerNotification, type RpcWebSocketConstructor } from './websocket-link'
 
 export type RpcHeaders = Record<string, string>
 
@@ -35,6 +35,15 @@ export interface RpcClientOptions {
    * package's. Over WebSocket, `headers` and `fetch` are not used.
    */
   WebSocket?: RpcWebSocketConstructor
+  /**
+   * Over WebSocket: reopen a connection that dropped, at once and with
+   * backoff (100 ms doubling to 5 s by default) until it succeeds, then run
+   * `onReconnect`. Default false: the next call opens a new connection.
+   * Either way, calls waiting when it dropped reject with kind `connection-lost`.
+   */
+  reconnect?: boolean | ReconnectBackoff
+  /** Runs after each reconnection: subscribe again here (the server forgot this connection's topics). */
+  onReconnect?: (client: RpcClient) => void | Promise<void>
 }
 
 /** Options for one call, overriding the client's. */
@@ -122,7 +131,12 @@ export class RpcClient {
         WebSocket: options.WebSocket ?? globalWebSocket(),
         maxMessageBytes: this.#maxResponseBytes,
         log: this.#log,
-        onNotification: notification => { this.#deliver(notification) }
+        onNotification: notification => { this.#deliver(notification) },
+        reconnect: options.reconnect === true ? {} : options.reconnect === false ? undefined : options.reconnect,
+        onReconnect: () => {
+          // A hook's failure is reported, never left as an unhandled rejection.
+          Promise.resolve(options.onReconnect?.(this)).catch((error: unknown) => { console.error('fastify-jsonrpc: the onReconnect hook failed', error) })
+        }
       })
     } else {
       this.#fetch = options.fetch ?? globalFetch()

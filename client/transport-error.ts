@@ -16,6 +16,8 @@ export type RpcTransportErrorKind =
   | 'id-mismatch'
   /** An answer (HTTP body or WebSocket message) over the client's `maxResponseBytes`; it was cut off, not read whole. */
   | 'too-large'
+  /** The WebSocket closed (the server went away, the network dropped) while the call waited for its answer; it may or may not have run. */
+  | 'connection-lost'
 
 export interface RpcTransportErrorDetails {
   /** The HTTP status, when an answer arrived. */

@@ -81,6 +81,17 @@ export interface WebSocketLinkOptions {
   maxMessageBytes: number
   log: RpcLogHook | undefined
   onNotification: (notification: RpcServerNotification) => void
+  /** Reopen a connection that dropped, with this backoff; undefined: only when the next call needs one. */
+  reconnect?: ReconnectBackoff
+  /** Runs after each reconnection (the app subscribes again there). */
+  onReconnect?: () => void
+}
+
+export interface ReconnectBackoff {
+  /** Milliseconds before the first attempt; doubled after each failure. Default 100. */
+  initialDelayMs?: number
+  /** The longest wait between attempts. Default 5000. */
+  maxDelayMs?: number
 }
 
 async function messageText (data: unknown): Promise<string> {
@@ -106,6 +117,10 @@ export class WebSocketLink {
   #opening: Promise<RpcWebSocket> | undefined
   /** The socket being opened or open; events of an older one are ignored. */
   #current: RpcWebSocket | undefined
+  readonly #reconnect: Required<ReconnectBackoff> | undefined
+  readonly #onReconnect: (() => void) | undefined
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined
+  #closedByClient = false
 
   constructor (url: string, options: WebSocketLinkOptions) {
     this.#url = url
@@ -113,11 +128,14 @@ export class WebSocketLink {
     this.#maxMessageBytes = options.maxMessageBytes
     this.#log = options.log
     this.#onNotification = options.onNotification
+    this.#reconnect = options.reconnect === undefined ? undefined : { initialDelayMs: 100, maxDelayMs: 5000, ...options.reconnect }
+    this.#onReconnect = options.onReconnect
   }
 
   /** Sends one message; resolves with the text answering `ids` (an empty text when none is owed). */
   async exchange (text: string, options: ExchangeOptions): Promise<HttpAnswer> {
     const { ids, timeout, signal } = options
+    this.#closedByClient = false
     if (signal?.aborted === true) throw new RpcTransportError('aborted', `the call to ${this.#url} was aborted before it was sent`, { cause: signal.reason })
     for (const id of ids) {
       if (this.#pending.has(id)) throw new TypeError(`a call with id ${JSON.stringify(id)} is already waiting on this connection`)
@@ -155,6 +173,9 @@ export class WebSocketLink {
 
   /** Closes the socket; calls still waiting reject with kind `network`. */
   close (): void {
+    this.#closedByClient = true
+    clearTimeout(this.#reconnectTimer)
+    this.#reconnectTimer = undefined
     const socket = this.#current
     this.#current = undefined
     this.#socket = undefined
@@ -201,7 +222,8 @@ export class WebSocketLink {
         this.#opening = undefined
         if (!opened) reject(new RpcTransportError('network', `could not open ${this.#url}`))
         const why = `the connection to ${this.#url} closed (${event.code ?? 'no code'}${event.reason ? `: ${event.reason}` : ''})`
-        this.#rejectAll(new RpcTransportError('network', why))
+        this.#rejectAll(new RpcTransportError(opened ? 'connection-lost' : 'network', why))
+        if (opened) this.#scheduleReconnect(1)
       })
       // 'error' is always followed by 'close', which reports it; except when
       // ws's maxPayload stopped a message before reading it: that is said at
@@ -233,6 +255,24 @@ export class WebSocketLink {
     this.#socket = undefined
     this.#opening = undefined
     this.#rejectAll(this.#tooLarge())
+  }
+
+  /** Reopens with doubling delays until it succeeds or the client closes; then runs onReconnect. */
+  #scheduleReconnect (attempt: number): void {
+    const backoff = this.#reconnect
+    if (backoff === undefined || this.#closedByClient || this.#reconnectTimer !== undefined) return
+    const delay = Math.min(backoff.initialDelayMs * 2 ** Math.min(attempt - 1, 20), backoff.maxDelayMs)
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined
+      if (this.#closedByClient) return
+      this.#open().then(() => {
+        try {
+          this.#onReconnect?.()
+        } catch (error) {
+          console.error('fastify-jsonrpc: the onReconnect hook threw', error)
+        }
+      }, () => { this.#scheduleReconnect(attempt + 1) })
+    }, delay)
   }
 
   #tooLarge (): RpcTransportError {

@@ -9,6 +9,10 @@ export interface DemoConfig {
   workers: number
   /** Unexpected worker deaths replaced per minute before the primary stops replacing them. */
   workerRestartLimit: number
+  /** REDIS_URL: share the ticks (and topics) through Redis across workers and machines. */
+  redisUrl: string | undefined
+  /** TICK_MS: milliseconds between the shared ticks of the `ticks` topic; 0 for none. */
+  tickMs: number
 }
 
 function integerFrom (env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -29,6 +33,8 @@ export function readDemoConfig (env: NodeJS.ProcessEnv = process.env): DemoConfi
     logLevel: env.LOG_LEVEL ?? 'info',
     shutdownGraceMs: integerFrom(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
     workers,
-    workerRestartLimit: integerFrom(env, 'WORKER_RESTART_LIMIT', Math.max(5, 3 * workers), 0, 10_000)
+    workerRestartLimit: integerFrom(env, 'WORKER_RESTART_LIMIT', Math.max(5, 3 * workers), 0, 10_000),
+    redisUrl: env.REDIS_URL === undefined || env.REDIS_URL === '' ? undefined : env.REDIS_URL,
+    tickMs: integerFrom(env, 'TICK_MS', 1000, 0, 3_600_000)
   }
 }

@@ -12,7 +12,7 @@ export async function serve (config: DemoConfig): Promise<void> {
     // Fastify 5's defaults, spelled out because graceful shutdown relies on them.
     forceCloseConnections: 'idle',
     return503OnClosing: true
-  }, { metrics: metricsRoute })
+  }, { redisUrl: config.redisUrl, tickMs: config.tickMs }, { metrics: metricsRoute })
   closeOnSignals(app, { graceMs: config.shutdownGraceMs })
   await app.listen({ host: config.host, port: config.port })
 }

@@ -5,6 +5,8 @@ import type { OpenRpcInfo } from './registration/openrpc'
 import { DEFAULT_MAX_IN_FLIGHT } from './dispatch/in-flight'
 import { DEFAULT_MAX_PARAMS } from './registration/build-registry'
 import { hasOwn } from '../protocol/checks'
+import { normalizeRateLimit, type NormalizedRateLimits, type RateLimitOptions } from './rate-limit/rate-limit-options'
+import { checkRedisOption, type RedisOption } from './pubsub/redis-connection'
 
 const DEFAULT_OPENRPC_INFO: OpenRpcInfo = { title: 'JSON-RPC API', version: '1.0.0' }
 
@@ -22,6 +24,8 @@ export interface WebSocketOptions {
   maxBufferedBytes?: number
   /** Bytes of answers not yet taken above which the next send closes the connection with 1008 instead. Default 8 MiB (and at least maxBufferedBytes). */
   closeBufferedBytes?: number
+  /** Most topics one connection may be subscribed to (`ctx.connection.subscribe`); the next subscribe throws -32005. Default 100. */
+  maxSubscriptions?: number
 }
 
 export type WebSocketLimits = Readonly<Required<WebSocketOptions>>
@@ -34,7 +38,8 @@ export const DEFAULT_WEBSOCKET_LIMITS: WebSocketLimits = Object.freeze({
   idleTimeoutMs: 300_000,
   maxQueuedBytes: MIB,
   maxBufferedBytes: MIB,
-  closeBufferedBytes: 8 * MIB
+  closeBufferedBytes: 8 * MIB,
+  maxSubscriptions: 100
 })
 
 export type HttpStatusMode = 'json-rpc-over-http' | 'always-200'
@@ -90,6 +95,21 @@ export interface RpcPluginOptions {
    * turns it off entirely (docs/telemetry.md).
    */
   telemetry?: boolean
+  /**
+   * Share topics (`fastify.rpc.publish`) and rate limits through Redis: a
+   * `redis://` URL (the plugin opens and closes its connections) or an ioredis
+   * client of the app's (the plugin closes only the subscriber connection it
+   * duplicates from it). Needs the ioredis package. Default: in-process.
+   */
+  redis?: RedisOption
+  /**
+   * Prefix of this instance's Redis channel and rate-limit key names. Default
+   * `fastify-jsonrpc:` + the endpoint's URL + `:`, so two instances on two
+   * paths keep apart; give two instances the same prefix to share topics.
+   */
+  pubsubPrefix?: string
+  /** Rate limits per caller: plugin-wide, and the defaults for `@rpcMethod({ rateLimit })` (docs/operations.md). */
+  rateLimit?: RateLimitOptions
 }
 
 export interface NormalizedOptions {
@@ -110,9 +130,13 @@ export interface NormalizedOptions {
   /** The explorer's path below `path`, or undefined when it is off. */
   explorerPath: string | undefined
   telemetry: boolean
+  redis: RedisOption | undefined
+  /** undefined: derived from the mount path by the plugin. */
+  pubsubPrefix: string | undefined
+  rateLimit: NormalizedRateLimits
 }
 
-const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'maxInFlight', 'maxParams', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer', 'telemetry'])
+const KNOWN_OPTIONS = new Set(['services', 'path', 'httpStatus', 'maxBatchSize', 'batchConcurrency', 'maxInFlight', 'maxParams', 'timeout', 'bodyLimit', 'guard', 'websocket', 'openrpc', 'explorer', 'redis', 'pubsubPrefix', 'rateLimit', 'telemetry'])
 
 function invalid (message: string): RpcConfigurationError {
   return new RpcConfigurationError('FST_JSONRPC_INVALID_OPTION', `fastify-jsonrpc: ${message}`)
@@ -180,7 +204,10 @@ export function normalizeOptions (options: Partial<RpcPluginOptions> | undefined
     maxParams: positiveInteger(options.maxParams, 'maxParams', DEFAULT_MAX_PARAMS) as number,
     timeout,
     telemetry,
-    bodyLimit: positiveInteger(options.bodyLimit, 'bodyLimit', undefined)
+    bodyLimit: positiveInteger(options.bodyLimit, 'bodyLimit', undefined),
+    redis: checkRedisOption(options.redis),
+    pubsubPrefix: pubsubPrefixFrom(options.pubsubPrefix),
+    rateLimit: normalizeRateLimit(options.rateLimit)
   }
 }
 
@@ -215,7 +242,8 @@ function websocketLimitsFrom (websocket: RpcPluginOptions['websocket']): WebSock
     maxQueuedBytes: positiveInteger(websocket.maxQueuedBytes, 'websocket.maxQueuedBytes', defaults.maxQueuedBytes) as number,
     maxBufferedBytes,
     // Raising only maxBufferedBytes must not make the default close threshold the smaller one.
-    closeBufferedBytes: positiveInteger(websocket.closeBufferedBytes, 'websocket.closeBufferedBytes', Math.max(defaults.closeBufferedBytes, maxBufferedBytes)) as number
+    closeBufferedBytes: positiveInteger(websocket.closeBufferedBytes, 'websocket.closeBufferedBytes', Math.max(defaults.closeBufferedBytes, maxBufferedBytes)) as number,
+    maxSubscriptions: positiveInteger(websocket.maxSubscriptions, 'websocket.maxSubscriptions', defaults.maxSubscriptions) as number
   }
   if (limits.closeBufferedBytes < limits.maxBufferedBytes) {
     throw invalid(`\`websocket.closeBufferedBytes\` (${limits.closeBufferedBytes}) must be at least \`websocket.maxBufferedBytes\` (${limits.maxBufferedBytes})`)
@@ -237,4 +265,10 @@ function explorerPathFrom (explorer: RpcPluginOptions['explorer']): string | und
     throw invalid(`\`explorer.path\` must be one or more /segments of letters, digits and -._~ (such as "/explorer"), got ${JSON.stringify(path)}`)
   }
   return path
+}
+
+function pubsubPrefixFrom (prefix: unknown): string | undefined {
+  if (prefix === undefined) return undefined
+  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.length > 200) throw invalid(`\`pubsubPrefix\` must be a string of 1 to 200 characters, got ${JSON.stringify(prefix) ?? String(prefix)}`)
+  return prefix
 }

@@ -7,11 +7,19 @@ import { httpTransport } from './transports/http-transport'
 import type { JSONSchemaObject } from './contracts/json-schema'
 import { normalizeOptions, type RpcPluginOptions } from './options'
 import { withDiscovery } from './registration/discovery'
-import { mountOptions } from './mount-path'
+import { mountedPath, mountOptions } from './mount-path'
 import type { RpcRegistry } from './contracts/method-entry'
 import { buildRegistry, methodsWithUnknownParamTypes } from './registration/build-registry'
 import { createWebSocketHandler, warnIfWsReadsMore } from './transports/websocket-transport'
 import type { Telemetry } from './telemetry'
+import { buildRateLimitAdmission } from './rate-limit/call-limits'
+import { inProcessHubOf } from './pubsub/in-process-hub'
+import { RedisHub } from './pubsub/redis-hub'
+import { openRedis } from './pubsub/redis-connection'
+import { createTopics } from './pubsub/topics'
+import type { TopicHub } from './pubsub/topic-hub'
+import { createServerApi } from './pubsub/endpoint-registry'
+import type { RpcServerApi } from './fastify-augmentation'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
   const options = normalizeOptions(rawOptions)
@@ -22,8 +30,18 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   const registry = options.openrpcInfo === undefined
     ? methods
     : withDiscovery(methods, { info: options.openrpcInfo, sharedSchemas, guards: options.guards, timeout: options.timeout })
+  // The endpoint's URL names its channels and limit keys by default: two instances on two paths keep apart.
+  const endpointUrl = mountedPath({ prefix: joinPrefix(fastify.prefix, (rawOptions as { prefix?: string }).prefix) }, options.path)
+  const namespace = options.pubsubPrefix ?? `fastify-jsonrpc:${endpointUrl}:`
+  const redis = options.redis === undefined ? undefined : await openRedis(options.redis, fastify.log)
+  const hub: TopicHub = redis === undefined ? inProcessHubOf(fastify.server, fastify.log) : new RedisHub(redis, fastify.log)
+  if (redis !== undefined) fastify.addHook('onClose', async () => { await hub.close() })
+  const topics = createTopics(hub, namespace)
+  serverApiOf(fastify).add(endpointUrl, topics)
+  const admission = buildRateLimitAdmission(registry, options.rateLimit, { redis: redis?.commands, keyPrefix: `${namespace}rl:`, log: fastify.log })
   const telemetry = options.telemetry ? await loadTelemetry(fastify) : undefined
   const dispatcher = createDispatcher(registry, {
+    admission,
     observer: telemetry?.dispatch,
     maxBatchSize: options.maxBatchSize,
     batchConcurrency: options.batchConcurrency,
@@ -51,12 +69,25 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
       observer: telemetry?.transport,
       websocketHandler: options.websocket === undefined
         ? undefined
-        : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket, observer: telemetry?.transport })
+        : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket, observer: telemetry?.transport, topics })
     })
     if (options.explorerPath !== undefined) {
       explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket !== undefined })
     }
   }, mountOptions(rawOptions))
+}
+
+/** `fastify.rpc`, decorated by the first instance in (or above) this scope; later ones add their endpoint to it. */
+function serverApiOf (fastify: FastifyInstance): ReturnType<typeof createServerApi> {
+  if (fastify.hasDecorator('rpc')) return fastify.getDecorator<RpcServerApi>('rpc') as ReturnType<typeof createServerApi>
+  const api = createServerApi()
+  fastify.decorate('rpc', api)
+  return api
+}
+
+function joinPrefix (outer: string, own: string | undefined): string {
+  if (own === undefined || own === '') return outer
+  return outer.endsWith('/') && own.startsWith('/') ? outer + own.slice(1) : outer + own
 }
 
 /**

@@ -13,6 +13,8 @@ export const CALL_TIMEOUT = -32000
 export const UNAUTHORIZED = -32001
 /** Refused without running: the server's bound on calls in flight (`maxInFlight`) was reached. Try again later. */
 export const SERVER_BUSY = -32002
+/** Refused without running: the caller used up its rate limit (`rateLimit`); `data.retryAfterMs` says when to try again. The code EIP-1474 uses. */
+export const LIMIT_EXCEEDED = -32005
 
 /** The messages the specification pairs with its codes. */
 export const STANDARD_MESSAGES: Readonly<Record<number, string>> = Object.freeze({
@@ -23,5 +25,6 @@ export const STANDARD_MESSAGES: Readonly<Record<number, string>> = Object.freeze
   [INTERNAL_ERROR]: 'Internal error',
   [CALL_TIMEOUT]: 'Call timed out',
   [UNAUTHORIZED]: 'Unauthorized',
-  [SERVER_BUSY]: 'Server busy'
+  [SERVER_BUSY]: 'Server busy',
+  [LIMIT_EXCEEDED]: 'Limit exceeded'
 })

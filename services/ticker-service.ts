@@ -8,8 +8,14 @@ interface Subscriptions {
   readonly timers: Map<string, NodeJS.Timeout>
 }
 
+/** The topic of the demo's shared ticks, published once per tick for every process (demo/tick-publisher.ts). */
+export const TICKS_TOPIC = 'ticks'
+
 /**
- * A server-push demo: `subscribe_ticker` sends the caller a `ticker`
+ * A server-push demo: `watch_ticks` subscribes the connection to the shared
+ * `ticks` topic (one `tick` notification per second for every subscriber,
+ * whichever process it is connected to, when the demo runs with REDIS_URL);
+ * `subscribe_ticker` sends the caller a `ticker`
  * notification every `intervalMs` until it unsubscribes or disconnects.
  */
 export class TickerService {
@@ -48,6 +54,28 @@ export class TickerService {
     timers?.delete(subscription)
     return true
   }
+
+  /** Joins the shared `ticks` topic: a `tick` notification `{ seq, time, publisher }` each tick, from whichever process publishes. */
+  @rpcMethod()
+  watch_ticks (@rpcContext() context?: RpcContext): boolean {
+    const connection = context?.connection
+    if (connection === undefined) throw new RpcError(NEEDS_WEBSOCKET, 'Subscriptions need a WebSocket connection')
+    const unsubscribe = connection.subscribe(TICKS_TOPIC)
+    this.leaveTicks.set(connection, unsubscribe)
+    return true
+  }
+
+  @rpcMethod()
+  unwatch_ticks (@rpcContext() context?: RpcContext): boolean {
+    const connection = context?.connection
+    const unsubscribe = connection === undefined ? undefined : this.leaveTicks.get(connection)
+    if (connection === undefined || unsubscribe === undefined) return false
+    unsubscribe()
+    this.leaveTicks.delete(connection)
+    return true
+  }
+
+  private readonly leaveTicks = new WeakMap<RpcConnection, () => void>()
 
   private subscriptionsOf (connection: RpcConnection): Subscriptions {
     let subscriptions = this.byConnection.get(connection)

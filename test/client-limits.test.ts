@@ -218,7 +218,7 @@ test('over WebSocket (a class without maxPayload): the message is checked on arr
   t.equal(await client.request('echo', 'small'), 'small', 'a new connection serves the next call')
 })
 
-test('over WebSocket, the server closing with 1009 (our message too big for it) stays a network failure', async t => {
+test('over WebSocket, the server closing with 1009 (our message too big for it) fails the waiting call as connection-lost', async t => {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 100 })
   await once(server, 'listening')
   // ws reports the refused message on the server's socket too: expected here.
@@ -227,6 +227,6 @@ test('over WebSocket, the server closing with 1009 (our message too big for it) 
   const client = new RpcClient(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/rpc`, { WebSocket })
   t.teardown(() => { client.close() })
   const error = await failure(client.request('echo', 'q'.repeat(500)))
-  t.equal(kindOf(error), 'network')
+  t.equal(kindOf(error), 'connection-lost')
   t.match(error?.message, /1009/)
 })

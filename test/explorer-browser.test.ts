@@ -18,7 +18,7 @@ import { browserUnavailable, openPage } from './fixtures/browser'
 const root = resolve(__dirname, '..')
 // Asynchronous: the server answering these commands runs in this process.
 const run = async (file: string, args: string[]): Promise<string> => (await promisify(execFile)(file, args, { encoding: 'utf8', timeout: 20_000 })).stdout
-const DEMO_METHODS = ['ping', 'hao', 'hello', 'Sum', 'sleep', 'processId', 'subscribe_ticker', 'unsubscribe_ticker', 'rpc.discover']
+const DEMO_METHODS = ['ping', 'hao', 'hello', 'Sum', 'sleep', 'processId', 'subscribe_ticker', 'unsubscribe_ticker', 'watch_ticks', 'unwatch_ticks', 'rpc.discover']
 const HOSTILE_HTML = '<img src=x onerror="window.pwned=1">'
 
 async function listen (t: Test, app: FastifyInstance): Promise<string> {
@@ -95,7 +95,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
     const { page, problems, requests } = await openExplorer(t, origin)
     t.same(await methodNames(page), DEMO_METHODS, 'every method of the demo, in the document order')
     t.equal(await page.locator('#api-title').textContent(), 'JSON-RPC API')
-    t.equal(await page.locator('#method-count').textContent(), '9 methods')
+    t.equal(await page.locator('#method-count').textContent(), '11 methods')
     t.equal(await page.locator('#endpoint-url').textContent(), `${origin}/rpc`, 'the endpoint is the RPC path the page was served under')
 
     const served = await page.request.get(`${origin}/rpc/explorer/`)
@@ -106,7 +106,7 @@ if (unavailable !== undefined && process.env.CI === 'true') {
 
     await page.getByLabel('Filter methods').fill('lid')
     t.equal(await page.locator('#method-list li:not([hidden])').count(), 0, 'an unknown name like lid is not offered')
-    t.equal(await page.locator('#method-count').textContent(), '0 of 9 methods')
+    t.equal(await page.locator('#method-count').textContent(), '0 of 11 methods')
     await page.getByLabel('Filter methods').fill('ticker')
     t.same(await page.locator('#method-list li:not([hidden]) .method-link-name').allTextContents(), ['subscribe_ticker', 'unsubscribe_ticker'])
     await page.getByLabel('Filter methods').fill('')

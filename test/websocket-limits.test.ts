@@ -195,7 +195,7 @@ test('a slow reader that reads again is told why: 1008 with a reason', async t =
   peer.socket.resume()
   const { code, reason } = await peer.closed(CLOSE_GRACE_MS * 5)
   t.equal(code, 1008, 'Policy Violation')
-  t.equal(reason, `the client does not read its answers (over ${SLOW_READER_LIMITS.closeBufferedBytes} bytes unsent)`)
+  t.equal(reason, `the client does not read its messages (over ${SLOW_READER_LIMITS.closeBufferedBytes} bytes unsent)`)
   t.ok(peer.received.length > 0 && peer.received.every(answer => answer.result?.length === ANSWER_BYTES), 'the answers sent before the close arrive whole')
 })
 
@@ -400,7 +400,7 @@ test('the transport aborts DispatchContext.signal when the connection closes', a
 test('websocket options are checked at registration with clear errors', async t => {
   const cases: Array<[unknown, RegExp]> = [
     ['yes', /`websocket` must be true, false or an object of limits, got "yes"/],
-    [{ maxConections: 5 }, /unknown option `websocket.maxConections` \(known: maxConnections, heartbeatMs, idleTimeoutMs, maxQueuedBytes, maxBufferedBytes, closeBufferedBytes\)/],
+    [{ maxConections: 5 }, /unknown option `websocket.maxConections` \(known: maxConnections, heartbeatMs, idleTimeoutMs, maxQueuedBytes, maxBufferedBytes, closeBufferedBytes, maxSubscriptions\)/],
     [{ maxConnections: 0 }, /`websocket.maxConnections` must be a positive integer, got 0/],
     [{ maxQueuedBytes: 1.5 }, /`websocket.maxQueuedBytes` must be a positive integer, got 1.5/],
     [{ heartbeatMs: -1 }, /`websocket.heartbeatMs` must be a whole number of milliseconds from 0 \(off\) to 2147483647, got -1/],
@@ -422,7 +422,8 @@ test('websocket: {} and websocket: true serve with the documented defaults', asy
     idleTimeoutMs: 300_000,
     maxQueuedBytes: 1024 * KIB,
     maxBufferedBytes: 1024 * KIB,
-    closeBufferedBytes: 8 * 1024 * KIB
+    closeBufferedBytes: 8 * 1024 * KIB,
+    maxSubscriptions: 100
   })
   for (const websocket of [true, {}]) {
     const app = Fastify()

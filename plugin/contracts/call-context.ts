@@ -12,6 +12,15 @@ export interface RpcConnection {
   readonly open: boolean
   /** Runs `listener` once when the connection closes (at once if it already has). */
   onClose: (listener: () => void) => void
+  /**
+   * Subscribes this connection to `topic`: every `fastify.rpc.publish(topic, ...)`
+   * from any process sharing the broker is sent to it as a notification, until
+   * the returned function is called or the connection closes. Subscribing to a
+   * topic twice is one subscription. Throws an RpcError when the connection has
+   * `websocket.maxSubscriptions` topics already or the topic is not a string of
+   * 1 to 256 characters.
+   */
+  subscribe: (topic: string) => () => void
 }
 
 /**

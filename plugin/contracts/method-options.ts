@@ -1,6 +1,16 @@
 import type { JsonRpcErrorObject } from '../../protocol/messages'
-import type { RpcGuard } from './call-context'
+import type { RpcContext, RpcGuard } from './call-context'
 import type { JSONSchema } from './json-schema'
+
+/** A rate limit: `points` calls per `duration` seconds for each caller, the caller named by `key`. */
+export interface RateLimitRule {
+  /** Calls allowed per `duration`; each call of a batch and each notification costs one. */
+  points: number
+  /** Seconds of the window (the unit rate-limiter-flexible uses). */
+  duration: number
+  /** Names the caller; default: the plugin-wide `rateLimit.key`, else the client's IP (`request.ip`). */
+  key?: (context: RpcContext) => string
+}
 
 /** The options of `@rpcMethod()`: what a service author says about one method. */
 export interface RpcMethodOptions {
@@ -34,6 +44,12 @@ export interface RpcMethodOptions {
    * the first to refuse answers the call.
    */
   guard?: RpcGuard | readonly RpcGuard[]
+  /**
+   * This method's own rate limit, counted apart from the other methods' (the
+   * plugin-wide `rateLimit` still applies too). A refused call is answered
+   * -32005 "Limit exceeded" with `data: { retryAfterMs }`.
+   */
+  rateLimit?: RateLimitRule
   /** A short summary, for the OpenRPC document. */
   summary?: string
   /** A longer description (Markdown), for the OpenRPC document. */

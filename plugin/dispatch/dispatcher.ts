@@ -1,6 +1,7 @@
 import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, STANDARD_MESSAGES, UNAUTHORIZED } from '../../protocol/error-codes'
 import type { JsonRpcErrorObject, JsonRpcId } from '../../protocol/messages'
 import { RpcError } from '../../protocol/rpc-error'
+import type { CallAdmission, CallRefusal } from '../contracts/call-admission'
 import type { RpcConnection, RpcContext } from '../contracts/call-context'
 import type { CallEnding, CallObserver, DispatchObserver } from '../contracts/call-observer'
 import type { RpcLogger } from '../contracts/logger'
@@ -45,6 +46,8 @@ export interface DispatchResult {
    * own error with the same code is not marked.
    */
   busy?: boolean
+  /** Set only when the single call was refused by the admission (a rate limit): milliseconds before trying again (HTTP answers 429 with Retry-After). */
+  retryAfterMs?: number
 }
 
 export interface DispatcherOptions {
@@ -65,6 +68,8 @@ export interface DispatcherOptions {
    * watch, a call costs nothing more.
    */
   observer?: DispatchObserver
+  /** Asked before each call (the rate limits); none when undefined. */
+  admission?: CallAdmission
 }
 
 /**
@@ -81,6 +86,8 @@ export interface Dispatcher {
 /** A call's answer, and how it ended for an observer (errors carry their message, and what was thrown). */
 interface CallOutcome extends CallEnding {
   json: string
+  /** Refused by the admission (a rate limit): when the caller may try again. */
+  retryAfterMs?: number
 }
 
 const NOTIFIED: CallOutcome = Object.freeze({ json: '', errorCode: 0 })
@@ -96,9 +103,14 @@ function failure (code: number, id: JsonRpcId, data?: unknown, message = STANDAR
 }
 
 function single (outcome: CallOutcome): DispatchResult {
+  if (outcome.retryAfterMs !== undefined) return { body: outcome.json, batch: false, errorCode: outcome.errorCode, retryAfterMs: outcome.retryAfterMs }
   return outcome.busy === true
     ? { body: outcome.json, batch: false, errorCode: outcome.errorCode, busy: true }
     : { body: outcome.json, batch: false, errorCode: outcome.errorCode }
+}
+
+function refused (refusal: CallRefusal, id: JsonRpcId): CallOutcome {
+  return { json: errorJson(refusal.error, id), errorCode: refusal.error.code, retryAfterMs: refusal.retryAfterMs }
 }
 
 function busy (id: JsonRpcId): CallOutcome {
@@ -161,6 +173,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
   const parseBody = createJsonBodyParser(options.jsonBody)
   const { maxBatchSize, batchConcurrency } = options
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
+  const { admission } = options
   /** Asynchronous calls whose promise has not settled yet, timed out or not. */
   let inFlight = 0
   const { observer } = options
@@ -242,7 +255,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
     return await callMethod(entry, params, callContext)
   }
 
-  /** For methods that take an `RpcContext` or have guards: only they pay for building one. */
+  /** For methods that take an `RpcContext` or have guards, or when an admission is set: only they pay for building one. */
   function invokeWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
     const signal = entry.timeout > 0 ? new CallSignal(context.signal) : undefined
     const callContext: RpcContext<unknown> = {
@@ -254,6 +267,20 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
       connection: context.connection,
       signal: signal === undefined ? context.signal : signal.signal
     }
+    // The one seam of the admission (rate limits): a call it refuses never reaches guards or method.
+    const verdict = admission?.(entry, callContext)
+    if (verdict === undefined) return runWithContext(entry, params, id, context, notification, callContext, signal)
+    return verdict.then(
+      refusal => {
+        if (refusal === undefined) return runWithContext(entry, params, id, context, notification, callContext, signal)
+        signal?.release()
+        return refused(refusal, id)
+      },
+      (error: unknown) => { signal?.release(); return errorOutcome(error, entry, id, context) }
+    )
+  }
+
+  function runWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean, callContext: RpcContext<unknown>, signal: CallSignal | undefined): CallOutcome | Promise<CallOutcome> {
     let result: unknown
     try {
       result = entry.guards.length === 0 ? callMethod(entry, params, callContext) : guardedCall(entry, params, callContext)
@@ -270,7 +297,7 @@ export function createDispatcher (registry: RpcRegistry, options: DispatcherOpti
   function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
     // Checked before the call, since nobody can tell beforehand whether it will be asynchronous; one comparison on the fast path.
     if (inFlight >= maxInFlight) return busy(id)
-    if (entry.contextIndex >= 0 || entry.guards.length > 0) return invokeWithContext(entry, params, id, context, notification)
+    if (entry.contextIndex >= 0 || entry.guards.length > 0 || admission !== undefined) return invokeWithContext(entry, params, id, context, notification)
     let result: unknown
     try {
       result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))

@@ -31,6 +31,7 @@ export const BUSY_RETRY_AFTER_SECONDS = 1
 function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
   if (result.body === undefined) return 204
   if (result.busy === true && mode === 'json-rpc-over-http') return 503
+  if (result.retryAfterMs !== undefined && mode === 'json-rpc-over-http') return 429
   if (result.errorCode === 0 || mode === 'always-200') return 200
   switch (result.errorCode) {
     case PARSE_ERROR:
@@ -125,6 +126,8 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
     const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)
     if (result.busy === true) reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS))
+    // Whole seconds, rounded up, so that a client retrying then is admitted.
+    else if (result.retryAfterMs !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))))
     // The reply is returned, not awaited: awaiting it would wait for the socket write to finish.
     if (result.body === undefined) return reply.code(status).send()
     return reply.code(status).type(JSON_CONTENT_TYPE).send(result.body)

@@ -5,6 +5,9 @@ import type { RpcConnection } from '../contracts/call-context'
 import type { DispatchContext, DispatchResult, Dispatcher } from '../dispatch/dispatcher'
 import { transportContext } from './transport-context'
 import { WEBSOCKET_OPEN } from '../../protocol/checks'
+import { INVALID_PARAMS, LIMIT_EXCEEDED } from '../../protocol/error-codes'
+import { RpcError } from '../../protocol/rpc-error'
+import { isTopic, MAX_TOPIC_LENGTH, type RpcTopics } from '../pubsub/topics'
 
 const CLOSED = 3
 
@@ -42,6 +45,8 @@ export interface SessionLimits {
   closeBufferedBytes: number
   /** Largest message accepted; a larger one closes the connection with 1009. */
   bodyLimit: number
+  /** Most topics one connection may be subscribed to at once. */
+  maxSubscriptions: number
 }
 
 interface QueuedMessage {
@@ -85,6 +90,8 @@ export class RpcSocketSession {
   private readonly abort = new AbortController()
   private readonly queue: QueuedMessage[] = []
   private readonly closeListeners: Array<() => void> = []
+  /** Topic -> its unsubscribe: dropped the moment the connection stops taking work. */
+  private readonly subscriptions = new Map<string, () => void>()
   private queuedBytes = 0
   private inFlight = 0
   /** A turn of the event loop is booked to start queued messages. */
@@ -96,7 +103,8 @@ export class RpcSocketSession {
     private readonly socket: WebSocket,
     request: FastifyRequest,
     private readonly dispatcher: Dispatcher,
-    private readonly limits: SessionLimits
+    private readonly limits: SessionLimits,
+    private readonly topics: Pick<RpcTopics, 'subscribe'>
   ) {
     this.log = request.log
     this.connection = this.createConnection()
@@ -237,8 +245,8 @@ export class RpcSocketSession {
   }
 
   private closeSlowReader (unsent: number): void {
-    this.log.info({ unsentBytes: unsent, limit: this.limits.closeBufferedBytes }, 'closing a WebSocket client that does not read its answers')
-    this.close(CLOSE_POLICY_VIOLATION, `the client does not read its answers (over ${this.limits.closeBufferedBytes} bytes unsent)`)
+    this.log.info({ unsentBytes: unsent, limit: this.limits.closeBufferedBytes, subscriptions: this.subscriptions.size }, 'closing a WebSocket client that does not read its answers')
+    this.close(CLOSE_POLICY_VIOLATION, `the client does not read its messages (over ${this.limits.closeBufferedBytes} bytes unsent)`)
   }
 
   private stopWork (): void {
@@ -247,6 +255,8 @@ export class RpcSocketSession {
     this.queue.length = 0
     this.queuedBytes = 0
     this.abort.abort(new Error('the WebSocket connection closed'))
+    for (const unsubscribe of this.subscriptions.values()) unsubscribe()
+    this.subscriptions.clear()
     // Messages are ignored from now on; reading again lets the peer's close frame in, so the closing handshake can finish.
     if (this.socket.isPaused) this.socket.resume()
   }
@@ -262,6 +272,27 @@ export class RpcSocketSession {
     }
   }
 
+  /** Published messages go through the same bounded send as answers: a reader that falls behind is closed with 1008. */
+  private subscribe (topic: string): () => void {
+    if (!isTopic(topic)) throw new RpcError(INVALID_PARAMS, 'Invalid params', [{ path: '/topic', message: `a topic is a string of 1 to ${MAX_TOPIC_LENGTH} characters` }])
+    const existing = this.subscriptions.get(topic)
+    if (existing !== undefined) return existing
+    if (this.stopped) return () => {}
+    if (this.subscriptions.size >= this.limits.maxSubscriptions) {
+      throw new RpcError(LIMIT_EXCEEDED, 'Limit exceeded', { maxSubscriptions: this.limits.maxSubscriptions })
+    }
+    const leave = this.topics.subscribe(topic, this.deliver)
+    const unsubscribe = (): void => {
+      if (this.subscriptions.get(topic) !== unsubscribe) return
+      this.subscriptions.delete(topic)
+      leave()
+    }
+    this.subscriptions.set(topic, unsubscribe)
+    return unsubscribe
+  }
+
+  private readonly deliver = (text: string): void => { this.send(text) }
+
   /** What methods see as `ctx.connection`: pushes go through the same bounded send as answers. */
   private createConnection (): RpcConnection {
     const session = this
@@ -273,7 +304,8 @@ export class RpcSocketSession {
       onClose (listener) {
         if (session.socket.readyState !== CLOSED) session.closeListeners.push(listener)
         else listener()
-      }
+      },
+      subscribe: topic => session.subscribe(topic)
     }
   }
 }

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws'
 import type { Dispatcher } from '../dispatch/dispatcher'
 import type { WebSocketLimits } from '../options'
 import type { TransportObserver } from '../contracts/call-observer'
+import type { RpcTopics } from '../pubsub/topics'
 import { ConnectionLiveness } from './websocket-liveness'
 import { CLOSE_TRY_AGAIN_LATER, closeWithin, RpcSocketSession, type SessionLimits } from './websocket-session'
 
@@ -17,6 +18,12 @@ export interface WebSocketTransportOptions {
   limits: WebSocketLimits
   /** Told of connections opened, closed and refused; the plugin's telemetry. */
   observer?: TransportObserver
+  /** What `ctx.connection.subscribe` joins; without it, subscribing throws (the plugin always gives one). */
+  topics?: Pick<RpcTopics, 'subscribe'>
+}
+
+const NO_TOPICS: Pick<RpcTopics, 'subscribe'> = {
+  subscribe () { throw new Error('fastify-jsonrpc: this WebSocket handler was created without topics') }
 }
 
 /**
@@ -36,7 +43,8 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
     maxQueuedBytes: limits.maxQueuedBytes,
     maxBufferedBytes: limits.maxBufferedBytes,
     closeBufferedBytes: limits.closeBufferedBytes,
-    bodyLimit: options.bodyLimit
+    bodyLimit: options.bodyLimit,
+    maxSubscriptions: limits.maxSubscriptions
   }
   const liveness = new ConnectionLiveness(limits)
   return function handleRpcSocket (socket, request) {
@@ -46,7 +54,7 @@ export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSock
       observer?.refused('websocket_connections')
       return
     }
-    const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits)
+    const session = new RpcSocketSession(socket, request, dispatcher, sessionLimits, options.topics ?? NO_TOPICS)
     liveness.add(session)
     observer?.connectionOpened()
     socket.once('close', () => {
