@@ -3,7 +3,7 @@
  * transports and for tests. These are internals: they may change in a minor
  * release (docs/architecture.md says what each does).
  */
-export { createDispatcher, type Dispatcher, type DispatcherOptions, type DispatchContext, type DispatchResult } from './plugin/dispatch/dispatcher'
+export { buildDispatcher, type Dispatcher, type DispatcherOptions, type DispatchContext, type DispatchResult } from './plugin/dispatch/dispatcher'
 export type { PoisoningAction, JsonBodyOptions } from './plugin/dispatch/json-body'
 export { DEFAULT_MAX_IN_FLIGHT } from './plugin/dispatch/in-flight'
 export { buildRegistry, DEFAULT_MAX_PARAMS, type RegistryOptions } from './plugin/registration/build-registry'

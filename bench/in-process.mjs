@@ -16,7 +16,7 @@ const IN_PROCESS_WORKLOADS = WORKLOADS.filter(w => ['single-positional', 'single
 
 function ours () {
   const registry = jsonrpc.buildRegistry([new services.GreetingService(), new CatalogService(), new AsyncService(), new ProfileService()])
-  const dispatcher = jsonrpc.createDispatcher(registry, {
+  const dispatcher = jsonrpc.buildDispatcher(registry, {
     maxBatchSize: 1000,
     batchConcurrency: 32,
     jsonBody: { onProtoPoisoning: 'error', onConstructorPoisoning: 'error' }

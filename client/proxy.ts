@@ -32,7 +32,7 @@ const RESERVED_NAMES: ReadonlySet<string> = new Set<RpcProxyReservedName>(['then
  * A proxy whose every property is a function calling the method of that name.
  * `then` is not a method, so awaiting the proxy itself does not make a call.
  */
-export function createRpcProxy<T> (request: (method: string, args: unknown[]) => Promise<unknown>): RpcProxy<T> {
+export function buildRpcProxy<T> (request: (method: string, args: unknown[]) => Promise<unknown>): RpcProxy<T> {
   const methods = new Map<string, (...args: unknown[]) => Promise<unknown>>()
   return new Proxy(Object.create(null) as object, {
     get (_target, property) {

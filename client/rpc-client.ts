@@ -2,7 +2,7 @@ import type { JsonRpcRequest } from '../protocol/messages'
 import { RpcBatch } from './batch'
 import { postJson, type HttpAnswer, type RpcFetch } from './http-post'
 import { resolveLogHook, type RpcLogHook } from './log'
-import { createRpcProxy, type RpcNotifier, type RpcProxy } from './proxy'
+import { buildRpcProxy, type RpcNotifier, type RpcProxy } from './proxy'
 import { buildRequest, checkId, incrementingIds, positionalParams, type RpcParams } from './request-message'
 import { settleBatch, settleCall, settleNotification } from './response-reading'
 import { WebSocketLink, type ReconnectBackoff, type RpcNotificationHandler, type RpcServerNotification, type RpcWebSocketConstructor } from './websocket-link'
@@ -211,7 +211,7 @@ export class RpcClient {
 
   /** A typed view of a remote service: `client.proxy<GreetingService>().hello('Nancy')`. */
   proxy<TService extends object> (): RpcProxy<TService> {
-    return createRpcProxy<TService>(async (method, args) => await this.call(method, positionalParams(args)))
+    return buildRpcProxy<TService>(async (method, args) => await this.call(method, positionalParams(args)))
   }
 
   /**
@@ -220,7 +220,7 @@ export class RpcClient {
    */
   notifier<TNotifications extends object> (): RpcNotifier<TNotifications> {
     // The same method table as proxy(); each function resolves to undefined, which is what RpcNotifier says.
-    return createRpcProxy<TNotifications>(async (method, args) => { await this.notifyWith(method, positionalParams(args)) }) as unknown as RpcNotifier<TNotifications>
+    return buildRpcProxy<TNotifications>(async (method, args) => { await this.notifyWith(method, positionalParams(args)) }) as unknown as RpcNotifier<TNotifications>
   }
 
   async #post (message: JsonRpcRequest | readonly JsonRpcRequest[], options: RpcCallOptions = {}): Promise<HttpAnswer> {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyPluginCallback } from 'fastify'
 import fp from 'fastify-plugin'
 import { RpcConfigurationError } from './configuration-error'
-import { createDispatcher } from './dispatch/dispatcher'
+import { buildDispatcher } from './dispatch/dispatcher'
 import { explorerRoute } from './explorer-route'
 import { httpTransport } from './transports/http-transport'
 import type { JSONSchemaObject } from './contracts/json-schema'
@@ -10,15 +10,15 @@ import { withDiscovery } from './registration/discovery'
 import { mountedPath, mountOptions } from './mount-path'
 import type { RpcRegistry } from './contracts/method-entry'
 import { buildRegistry, methodsWithUnknownParamTypes } from './registration/build-registry'
-import { createWebSocketHandler, warnIfWsReadsMore } from './transports/websocket-transport'
+import { buildWebSocketHandler, warnIfWsReadsMore } from './transports/websocket-transport'
 import type { Telemetry } from './telemetry'
 import { buildRateLimitAdmission } from './rate-limit/call-limits'
 import { inProcessHubOf } from './pubsub/in-process-hub'
 import { RedisHub } from './pubsub/redis-hub'
 import { openRedis } from './pubsub/redis-connection'
-import { createTopics } from './pubsub/topics'
+import { buildTopics } from './pubsub/topics'
 import type { TopicHub } from './pubsub/topic-hub'
-import { createServerApi } from './pubsub/endpoint-registry'
+import { buildServerApi } from './pubsub/endpoint-registry'
 import type { RpcServerApi } from './fastify-augmentation'
 
 const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fastifyJsonRpc (fastify, rawOptions) {
@@ -36,11 +36,11 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
   const redis = options.redis === undefined ? undefined : await openRedis(options.redis, fastify.log)
   const hub: TopicHub = redis === undefined ? inProcessHubOf(fastify.server, fastify.log) : new RedisHub(redis, fastify.log)
   if (redis !== undefined) fastify.addHook('onClose', async () => { await hub.close() })
-  const topics = createTopics(hub, namespace)
+  const topics = buildTopics(hub, namespace)
   serverApiOf(fastify).add(endpointUrl, topics)
   const admission = buildRateLimitAdmission(registry, options.rateLimit, { redis: redis?.commands, keyPrefix: `${namespace}rl:`, log: fastify.log })
   const telemetry = options.telemetry ? await loadTelemetry(fastify) : undefined
-  const dispatcher = createDispatcher(registry, {
+  const dispatcher = buildDispatcher(registry, {
     admission,
     observer: telemetry?.dispatch,
     maxBatchSize: options.maxBatchSize,
@@ -69,7 +69,7 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
       observer: telemetry?.transport,
       websocketHandler: options.websocket === undefined
         ? undefined
-        : createWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket, observer: telemetry?.transport, topics })
+        : buildWebSocketHandler(dispatcher, { maxInFlight: options.batchConcurrency, maxQueued: options.maxBatchSize, bodyLimit, limits: options.websocket, observer: telemetry?.transport, topics })
     })
     if (options.explorerPath !== undefined) {
       explorerRoute(scope, { rpcPath: options.path, explorerPath: options.explorerPath, websocket: options.websocket !== undefined })
@@ -78,9 +78,9 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
 }
 
 /** `fastify.rpc`, decorated by the first instance in (or above) this scope; later ones add their endpoint to it. */
-function serverApiOf (fastify: FastifyInstance): ReturnType<typeof createServerApi> {
-  if (fastify.hasDecorator('rpc')) return fastify.getDecorator<RpcServerApi>('rpc') as ReturnType<typeof createServerApi>
-  const api = createServerApi()
+function serverApiOf (fastify: FastifyInstance): ReturnType<typeof buildServerApi> {
+  if (fastify.hasDecorator('rpc')) return fastify.getDecorator<RpcServerApi>('rpc') as ReturnType<typeof buildServerApi>
+  const api = buildServerApi()
   fastify.decorate('rpc', api)
   return api
 }
@@ -131,7 +131,7 @@ async function loadTelemetry (fastify: FastifyInstance): Promise<Telemetry | und
     if ((error as { code?: unknown }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes('@opentelemetry/api')) return undefined
     throw error
   }
-  return telemetryModule.createTelemetry(fastify.log)
+  return telemetryModule.buildTelemetry(fastify.log)
 }
 
 /** @fastify/websocket is an optional peer: only apps that turn `websocket` on need it. */

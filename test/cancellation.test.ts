@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
 import { WebSocket } from 'ws'
 import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type RpcLogger } from '../index'
-import { buildRegistry, createDispatcher, type DispatchContext } from '../engine'
+import { buildRegistry, buildDispatcher, type DispatchContext } from '../engine'
 
 /**
  * Issue 10, finding 5 (second half): batches kept starting calls after their
@@ -147,8 +147,8 @@ test('an answered HTTP call does not abort its signal; every HTTP call has one',
 
 const quietLog: RpcLogger = { error: () => {}, debug: () => {} }
 
-function engine (service: LongService, batchConcurrency = 2): ReturnType<typeof createDispatcher> {
-  return createDispatcher(buildRegistry([service]), { maxBatchSize: 100, batchConcurrency, jsonBody: { onProtoPoisoning: 'error', onConstructorPoisoning: 'error' } })
+function engine (service: LongService, batchConcurrency = 2): ReturnType<typeof buildDispatcher> {
+  return buildDispatcher(buildRegistry([service]), { maxBatchSize: 100, batchConcurrency, jsonBody: { onProtoPoisoning: 'error', onConstructorPoisoning: 'error' } })
 }
 
 test('engine: a batch whose DispatchContext.signal aborts starts no new calls, whatever the transport', async t => {

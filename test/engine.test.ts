@@ -1,11 +1,11 @@
 import { test } from 'tap'
-import { buildRegistry, createDispatcher, type RpcLogger } from '../engine'
+import { buildRegistry, buildDispatcher, type RpcLogger } from '../engine'
 import { GreetingService } from '../services'
 
 const quietLog: RpcLogger = { error: () => {}, debug: () => {} }
 
 test('the dispatcher answers without Fastify, from text or from a parsed message', async t => {
-  const dispatcher = createDispatcher(buildRegistry([new GreetingService()]), {
+  const dispatcher = buildDispatcher(buildRegistry([new GreetingService()]), {
     maxBatchSize: 10,
     batchConcurrency: 2,
     jsonBody: { onProtoPoisoning: 'error', onConstructorPoisoning: 'error' }

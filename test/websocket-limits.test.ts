@@ -4,9 +4,9 @@ import Fastify from 'fastify'
 import { test } from 'tap'
 import { WebSocket } from 'ws'
 import { rpcContext, rpcMethod, rpcPlugin, type RpcContext, type RpcPluginOptions } from '../index'
-import { buildRegistry, createDispatcher, type DispatchContext, type Dispatcher } from '../engine'
+import { buildRegistry, buildDispatcher, type DispatchContext, type Dispatcher } from '../engine'
 import { DEFAULT_WEBSOCKET_LIMITS } from '../plugin/options'
-import { createWebSocketHandler } from '../plugin/transports/websocket-transport'
+import { buildWebSocketHandler } from '../plugin/transports/websocket-transport'
 import { CLOSE_GRACE_MS } from '../plugin/transports/websocket-session'
 import { GreetingService } from '../services'
 import { captureLogs } from './fixtures/app'
@@ -376,7 +376,7 @@ test('work of a closed connection stops: queued messages dropped, nothing new st
 
 test('the transport aborts DispatchContext.signal when the connection closes', async t => {
   const registry = buildRegistry([new GatedService()], { defaultTimeout: 0, guards: [], sharedSchemas: [] })
-  const engine = createDispatcher(registry, { maxBatchSize: 10, batchConcurrency: 2, jsonBody: { onProtoPoisoning: 'error', onConstructorPoisoning: 'error' } })
+  const engine = buildDispatcher(registry, { maxBatchSize: 10, batchConcurrency: 2, jsonBody: { onProtoPoisoning: 'error', onConstructorPoisoning: 'error' } })
   const contexts: DispatchContext[] = []
   const watched: Dispatcher = {
     dispatch: engine.dispatch,
@@ -384,7 +384,7 @@ test('the transport aborts DispatchContext.signal when the connection closes', a
   }
   const app = Fastify()
   await app.register(fastifyWebsocket)
-  app.get('/rpc', { websocket: true }, createWebSocketHandler(watched, { maxInFlight: 2, maxQueued: 10, bodyLimit: 1000, limits: DEFAULT_WEBSOCKET_LIMITS }))
+  app.get('/rpc', { websocket: true }, buildWebSocketHandler(watched, { maxInFlight: 2, maxQueued: 10, bodyLimit: 1000, limits: DEFAULT_WEBSOCKET_LIMITS }))
   const peer = await openPeer(t, await listenWs(t, app))
   peer.send({ jsonrpc: '2.0', method: 'hold', id: 1 })
   await until(() => contexts.length === 1, 5000, 'the call reached the engine')

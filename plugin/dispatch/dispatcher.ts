@@ -7,7 +7,7 @@ import type { CallEnding, CallObserver, DispatchObserver } from '../contracts/ca
 import type { RpcLogger } from '../contracts/logger'
 import { CallSignal } from './call-signal'
 import { DEFAULT_MAX_IN_FLIGHT } from './in-flight'
-import { createJsonBodyParser, type JsonBodyOptions } from './json-body'
+import { buildJsonBodyParser, type JsonBodyOptions } from './json-body'
 import { bindParams } from './params-binding'
 import type { RpcMethodEntry, RpcRegistry } from '../contracts/method-entry'
 import { errorJson, successJson } from '../contracts/response-encoding'
@@ -169,8 +169,8 @@ function observersByMethod (registry: RpcRegistry, observer: DispatchObserver): 
   return observers
 }
 
-export function createDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
-  const parseBody = createJsonBodyParser(options.jsonBody)
+export function buildDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
+  const parseBody = buildJsonBodyParser(options.jsonBody)
   const { maxBatchSize, batchConcurrency } = options
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
   const { admission } = options

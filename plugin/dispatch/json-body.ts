@@ -18,7 +18,7 @@ export type ParsedBody =
  * could; so the same protection Fastify gives its JSON routes applies here.
  * The scan only runs when the text could hold such a key.
  */
-export function createJsonBodyParser (options: JsonBodyOptions): (text: string) => ParsedBody {
+export function buildJsonBodyParser (options: JsonBodyOptions): (text: string) => ParsedBody {
   const scanOptions = { protoAction: options.onProtoPoisoning, constructorAction: options.onConstructorPoisoning }
   const scanProto = options.onProtoPoisoning !== 'ignore'
   const scanConstructor = options.onConstructorPoisoning !== 'ignore'

@@ -2,7 +2,7 @@ import { RpcConfigurationError } from '../configuration-error'
 import type { RpcEndpointPublisher, RpcServerApi } from '../fastify-augmentation'
 
 /** Builds the `fastify.rpc` object; each plugin instance adds its endpoint to it. */
-export function createServerApi (): RpcServerApi & { add: (url: string, endpoint: RpcEndpointPublisher) => void } {
+export function buildServerApi (): RpcServerApi & { add: (url: string, endpoint: RpcEndpointPublisher) => void } {
   const endpoints = new Map<string, RpcEndpointPublisher>()
   function only (): RpcEndpointPublisher {
     if (endpoints.size === 1) return endpoints.values().next().value as RpcEndpointPublisher

@@ -16,7 +16,7 @@ export function isTopic (topic: unknown): topic is string {
   return typeof topic === 'string' && topic.length > 0 && topic.length <= MAX_TOPIC_LENGTH
 }
 
-export function createTopics (hub: TopicHub, prefix: string): RpcTopics {
+export function buildTopics (hub: TopicHub, prefix: string): RpcTopics {
   return {
     subscribe: (topic, deliver) => hub.subscribe(prefix + topic, deliver),
     async publish (topic, method, params) {

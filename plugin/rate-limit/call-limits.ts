@@ -22,7 +22,7 @@ interface CallLimit {
   readonly key: CallerKey
 }
 
-function createLimiter (rule: NormalizedRule, keyPrefix: string, redis: unknown): RateLimiterAbstract {
+function buildLimiter (rule: NormalizedRule, keyPrefix: string, redis: unknown): RateLimiterAbstract {
   if (redis === undefined) return new RateLimiterMemory({ points: rule.points, duration: rule.duration, keyPrefix })
   // rejectIfRedisNotReady: while the connection is down, refuse at once instead of queueing the command.
   return new RateLimiterRedis({ storeClient: redis, points: rule.points, duration: rule.duration, keyPrefix, rejectIfRedisNotReady: true })
@@ -45,13 +45,13 @@ class StoreTimeout extends Error {}
 export function buildRateLimitAdmission (registry: RpcRegistry, limits: NormalizedRateLimits, store: LimitStoreOptions): CallAdmission | undefined {
   const global: CallLimit | undefined = limits.global === undefined
     ? undefined
-    : { limiter: createLimiter(limits.global, `${store.keyPrefix}all`, store.redis), key: limits.global.key }
+    : { limiter: buildLimiter(limits.global, `${store.keyPrefix}all`, store.redis), key: limits.global.key }
   const byMethod = new Map<string, readonly CallLimit[]>()
   for (const entry of registry.values()) {
     const own = entry.options.rateLimit === undefined ? undefined : checkRule(entry.options.rateLimit, `@rpcMethod({ rateLimit }) of ${entry.qualifiedName}`, limits.key)
     const list: CallLimit[] = []
     if (global !== undefined) list.push(global)
-    if (own !== undefined) list.push({ limiter: createLimiter(own, `${store.keyPrefix}method:${entry.name}`, store.redis), key: own.key })
+    if (own !== undefined) list.push({ limiter: buildLimiter(own, `${store.keyPrefix}method:${entry.name}`, store.redis), key: own.key })
     if (list.length > 0) byMethod.set(entry.name, list)
   }
   if (byMethod.size === 0) return undefined

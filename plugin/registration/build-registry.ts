@@ -9,7 +9,7 @@ import { DESIGN_PARAM_TYPES, DESIGN_RETURN_TYPE, RPC_CONTEXT_PARAMETER, RPC_METH
 import { buildArgsValidator } from './param-validation'
 import { readParameterList } from './parameter-list'
 import { buildResultEncoder } from './result-encoding'
-import { createSchemaCompiler, type SchemaCompiler } from './schema-compiler'
+import { buildSchemaCompiler, type SchemaCompiler } from './schema-compiler'
 
 const RESERVED_PREFIX = 'rpc.'
 
@@ -171,7 +171,7 @@ export interface RegistryOptions {
 export function buildRegistry (services: readonly object[], options: RegistryOptions = {}): RpcRegistry {
   ensureReflectMetadata()
   const registry = new Map<string, RpcMethodEntry>()
-  const compiler = createSchemaCompiler(options.sharedSchemas)
+  const compiler = buildSchemaCompiler(options.sharedSchemas)
   for (const service of services) {
     if (typeof service === 'function') {
       const name = (service as Function).name || 'anonymous class'

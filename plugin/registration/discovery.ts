@@ -1,7 +1,7 @@
 import { RpcError } from '../../protocol/rpc-error'
 import type { RpcContext, RpcGuard } from '../contracts/call-context'
 import type { JSONSchemaObject } from '../contracts/json-schema'
-import { componentKey, createSharedSchemaResolver, describeMethod, DISCOVER_DESCRIPTION, DISCOVER_METHOD, methodSchemas, OPENRPC_VERSION, type OpenRpcInfo } from './openrpc'
+import { componentKey, buildSharedSchemaResolver, describeMethod, DISCOVER_DESCRIPTION, DISCOVER_METHOD, methodSchemas, OPENRPC_VERSION, type OpenRpcInfo } from './openrpc'
 import type { RpcMethodEntry, RpcRegistry } from '../contracts/method-entry'
 
 /** Distinct allowed-method sets whose documents are kept encoded; past it the oldest is dropped. */
@@ -88,7 +88,7 @@ function allows (guards: readonly RpcGuard[], from: number, context: RpcContext,
 export function withDiscovery (registry: RpcRegistry, options: DiscoveryOptions): RpcRegistry {
   const { info, sharedSchemas, guards } = options
   const pluginGuards = new Set(guards)
-  const reachedBy = createSharedSchemaResolver(sharedSchemas)
+  const reachedBy = buildSharedSchemaResolver(sharedSchemas)
   const componentJson = sharedSchemas.map(schema => JSON.stringify(componentKey(String(schema.$id))) + ':' + JSON.stringify(schema))
   const listed: ListedMethod[] = [...registry.values()].map(entry => {
     const description = describeMethod(entry)

@@ -141,7 +141,7 @@ function refsIn (schema: unknown): string[] {
  * shared schema by its `$id` (`point#`, `point#/properties/x`), or relative
  * to the `$id` of the shared schema that holds it.
  */
-export function createSharedSchemaResolver (sharedSchemas: readonly JSONSchemaObject[]): (schemas: readonly JSONSchema[]) => number[] {
+export function buildSharedSchemaResolver (sharedSchemas: readonly JSONSchemaObject[]): (schemas: readonly JSONSchema[]) => number[] {
   const byId = new Map<string, number>()
   sharedSchemas.forEach((schema, index) => {
     if (typeof schema.$id !== 'string') return
@@ -181,7 +181,7 @@ export function createSharedSchemaResolver (sharedSchemas: readonly JSONSchemaOb
  */
 export function buildOpenRpcDocument (registry: RpcRegistry, info: OpenRpcInfo, sharedSchemas: readonly JSONSchemaObject[] = []): OpenRpcDocument {
   const methods = [...registry.values()].map(describeMethod)
-  const reached = createSharedSchemaResolver(sharedSchemas)(methods.flatMap(methodSchemas))
+  const reached = buildSharedSchemaResolver(sharedSchemas)(methods.flatMap(methodSchemas))
   methods.push({ ...DISCOVER_DESCRIPTION })
   const document: OpenRpcDocument = { openrpc: OPENRPC_VERSION, info: { ...info }, methods }
   if (reached.length > 0) {

@@ -60,7 +60,7 @@ const AJV_OPTIONS = {
   addUsedSchema: false
 } as const
 
-export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[] = []): SchemaCompiler {
+export function buildSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[] = []): SchemaCompiler {
   const external: Record<string, JSONSchemaObject> = {}
   for (const schema of sharedSchemas) {
     if (typeof schema.$id !== 'string') {
@@ -70,7 +70,7 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
   }
   // Created on the first explicit schema: services typed only by their signatures never need ajv.
   let instances: { check: Ajv, explain: Ajv } | undefined
-  function createAjv (allErrors: boolean): Ajv {
+  function buildAjv (allErrors: boolean): Ajv {
     const created = new Ajv({ ...AJV_OPTIONS, allErrors })
     addFormats(created)
     for (const [id, schema] of Object.entries(external)) {
@@ -83,7 +83,7 @@ export function createSchemaCompiler (sharedSchemas: readonly JSONSchemaObject[]
     return created
   }
   function getAjv (): { check: Ajv, explain: Ajv } {
-    instances ??= { check: createAjv(false), explain: createAjv(true) }
+    instances ??= { check: buildAjv(false), explain: buildAjv(true) }
     return instances
   }
   return {

@@ -35,7 +35,7 @@ function refusalOf (ending: CallEnding): RefusalLimit | undefined {
  * Everything that does not change per call (span name, attribute objects) is
  * built here, at registration.
  */
-export function createCallObserver (method: string, kit: TelemetryKit): CallObserver {
+export function buildCallObserver (method: string, kit: TelemetryKit): CallObserver {
   const spanAttributes: Attributes = Object.freeze({
     [ATTR_RPC_SYSTEM]: RPC_SYSTEM_JSONRPC,
     [ATTR_RPC_METHOD]: method,

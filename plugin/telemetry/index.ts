@@ -1,8 +1,8 @@
 import { metrics, trace, type Attributes } from '@opentelemetry/api'
 import type { DispatchObserver, TransportObserver } from '../contracts/call-observer'
-import { createCallObserver, type TelemetryKit } from './call-telemetry'
+import { buildCallObserver, type TelemetryKit } from './call-telemetry'
 import { reportOnce, type TelemetryLogger } from './failure-report'
-import { createInstruments } from './instruments'
+import { buildInstruments } from './instruments'
 import { ATTR_JSONRPC_LIMIT, INSTRUMENTATION_SCOPE, UNLISTED_METHOD, type RefusalLimit } from './semconv'
 
 export { SEMCONV_VERSION } from './semconv'
@@ -34,7 +34,7 @@ const LIMITS: readonly RefusalLimit[] = ['batch_size', 'guard', 'timeout', 'busy
  * before the plugin, since the API hands out no-op instruments until then).
  * `log` hears, once, of an SDK or exporter that throws.
  */
-export function createTelemetry (log: TelemetryLogger): Telemetry | undefined {
+export function buildTelemetry (log: TelemetryLogger): Telemetry | undefined {
   // With no SDK registered every span and metric would be a no-op: not observing at all costs nothing.
   if (!sdkRegistered()) return undefined
   const report = reportOnce(log)
@@ -42,7 +42,7 @@ export function createTelemetry (log: TelemetryLogger): Telemetry | undefined {
   for (const limit of LIMITS) refusal[limit] = Object.freeze({ [ATTR_JSONRPC_LIMIT]: limit })
   const kit: TelemetryKit = {
     tracer: trace.getTracer(INSTRUMENTATION_SCOPE),
-    instruments: createInstruments(metrics.getMeter(INSTRUMENTATION_SCOPE)),
+    instruments: buildInstruments(metrics.getMeter(INSTRUMENTATION_SCOPE)),
     report,
     refusal
   }
@@ -59,8 +59,8 @@ export function createTelemetry (log: TelemetryLogger): Telemetry | undefined {
 
   return {
     dispatch: {
-      forMethod: (name, options) => options.telemetry === false ? undefined : createCallObserver(name, kit),
-      unlisted: createCallObserver(UNLISTED_METHOD, kit),
+      forMethod: (name, options) => options.telemetry === false ? undefined : buildCallObserver(name, kit),
+      unlisted: buildCallObserver(UNLISTED_METHOD, kit),
       batch: (size, refused) => guarded(() => {
         if (refused) instruments.refused.add(1, refusal.batch_size)
         else instruments.batchSize.record(size)

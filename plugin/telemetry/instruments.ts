@@ -15,7 +15,7 @@ const DURATION_BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 50
 /** Calls per batch, up to the default maxBatchSize (1000). */
 const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
 
-export function createInstruments (meter: Meter): Instruments {
+export function buildInstruments (meter: Meter): Instruments {
   return {
     duration: meter.createHistogram(METRIC_DURATION, {
       unit: 'ms',

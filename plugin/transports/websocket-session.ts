@@ -107,7 +107,7 @@ export class RpcSocketSession {
     private readonly topics: Pick<RpcTopics, 'subscribe'>
   ) {
     this.log = request.log
-    this.connection = this.createConnection()
+    this.connection = this.buildConnection()
     this.context = { ...transportContext(request, 'websocket', this.connection), signal: this.abort.signal }
     socket.on('message', this.receive)
     socket.on('pong', () => { this.awaitingPong = false })
@@ -294,7 +294,7 @@ export class RpcSocketSession {
   private readonly deliver = (text: string): void => { this.send(text) }
 
   /** What methods see as `ctx.connection`: pushes go through the same bounded send as answers. */
-  private createConnection (): RpcConnection {
+  private buildConnection (): RpcConnection {
     const session = this
     return {
       get open () { return !session.stopped && session.socket.readyState === WEBSOCKET_OPEN },

@@ -35,7 +35,7 @@ const NO_TOPICS: Pick<RpcTopics, 'subscribe'> = {
  * leaves unsent. This plugin instance serves at most `maxConnections` at once,
  * and keeps them alive (heartbeat) or closes them (idle timeout).
  */
-export function createWebSocketHandler (dispatcher: Dispatcher, options: WebSocketTransportOptions): (socket: WebSocket, request: FastifyRequest) => void {
+export function buildWebSocketHandler (dispatcher: Dispatcher, options: WebSocketTransportOptions): (socket: WebSocket, request: FastifyRequest) => void {
   const { limits, observer } = options
   const sessionLimits: SessionLimits = {
     maxInFlight: options.maxInFlight,
