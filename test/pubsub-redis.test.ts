@@ -99,8 +99,14 @@ test('a rate limit of N calls shared by two processes refuses call N+1 whichever
   }
   t.equal(status, 429, 'limits resume after Redis returned')
   t.ok(await outputMatches(a, /the rate limit store answers again/), 'the recovery was logged')
-  const again = await b.post(call(200))
-  t.equal(again.status, 429, 'limits resume, shared again')
+  // The other process reconnects on its own backoff: until then it fails open too, then it sees the shared count.
+  let other = 200
+  const otherUntil = Date.now() + 20_000
+  while (other === 200 && Date.now() < otherUntil) {
+    other = (await b.post(call(200))).status
+    if (other === 200) await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  t.equal(other, 429, 'limits resume, shared again, in the other process too')
 })
 
 test('onStoreError "refuse": calls are refused with -32005 while Redis is down, never hang', { skip: skipWithoutRedis, timeout: 120_000 }, async t => {
