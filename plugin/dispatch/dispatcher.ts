@@ -31,6 +31,13 @@ export interface DispatchContext {
    * and calls already running see it abort through `RpcContext.signal`.
    */
   signal?: AbortSignal
+  /**
+   * Whether the sender is gone, for the engine's checks before it starts a
+   * call; without it, `signal.aborted`. A transport whose signal is costly to
+   * make (one AbortController per HTTP request is measurable) makes its
+   * signal on first use and answers this without one.
+   */
+  senderGone?: () => boolean
 }
 
 export interface DispatchResult {
@@ -129,6 +136,7 @@ function toPromise (pending: PromiseLike<unknown>): Promise<unknown> {
 }
 
 function isAborted (context: DispatchContext): boolean {
+  if (context.senderGone !== undefined) return context.senderGone()
   return context.signal !== undefined && context.signal.aborted
 }
 

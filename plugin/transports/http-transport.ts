@@ -6,7 +6,7 @@ import { ACCEPTED_CONTENT_ENCODINGS, BAD_ENCODING, charsetError, charsetProblem,
 import type { HttpStatusMode } from '../options'
 import { errorJson } from '../contracts/response-encoding'
 import type { TransportObserver } from '../contracts/call-observer'
-import { transportContext } from './transport-context'
+import { HttpDispatchContext } from './transport-context'
 
 export interface HttpTransportOptions {
   dispatcher: Dispatcher
@@ -45,20 +45,6 @@ function statusFor (result: DispatchResult, mode: HttpStatusMode): number {
     default:
       return 500
   }
-}
-
-/**
- * Aborted when the connection closes before the answer was written (the
- * client gave up or went away). The response's 'close' is the event to watch:
- * the request's own 'close' fires as soon as its body has been read.
- */
-function closedSignal (reply: FastifyReply): AbortSignal {
-  const controller = new AbortController()
-  const response = reply.raw
-  response.once('close', () => {
-    if (!response.writableFinished) controller.abort()
-  })
-  return controller.signal
 }
 
 function invalidRequestBody (data: string): string {
@@ -121,7 +107,7 @@ export function httpTransport (scope: FastifyInstance, options: HttpTransportOpt
   })
 
   scope.post(path, { preParsing: contentEncoding }, async function handleRpc (request: FastifyRequest, reply: FastifyReply) {
-    const context = transportContext(request, 'http', undefined, closedSignal(reply))
+    const context = new HttpDispatchContext(request, reply.raw)
     const body = typeof request.body === 'string' ? request.body : ''
     const result = await dispatcher.dispatchText(body, context)
     const status = statusFor(result, httpStatus)
