@@ -12,6 +12,15 @@ async function readInput (path: string): Promise<string> {
   return text
 }
 
+// A reader that stops early (`fastify-jsonrpc list URL | head`) closes the pipe: that ends the
+// command quietly, as it does for any Unix tool, instead of an unhandled EPIPE and a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw error
+  })
+}
+
 runCommand(process.argv.slice(2), {
   out: line => { process.stdout.write(line + '\n') },
   err: line => { process.stderr.write(line + '\n') },
