@@ -145,10 +145,10 @@ test('--help of types and list; the main help names them', async t => {
 
 test('a reader that closes the pipe early ends the command quietly (no EPIPE stack trace)', async t => {
   const { spawn } = await import('node:child_process')
-  // A document with many methods, so the module is larger than one pipe write.
-  const methods = Array.from({ length: 400 }, (_, i) => ({ name: `method${i}`, params: [], result: { name: 'r', schema: { type: 'string' } } }))
+  // A document with many methods, one line each, so the table is written line by line past what a pipe holds.
+  const methods = Array.from({ length: 3000 }, (_, i) => ({ name: `method${i}`, params: [], result: { name: 'r', schema: { type: 'string' } } }))
   const document = JSON.stringify({ openrpc: '1.3.2', info: { title: 'Big', version: '1' }, methods })
-  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'bin', 'fastify-jsonrpc.js'), 'types', '-'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'bin', 'fastify-jsonrpc.js'), 'list', '-'], { stdio: ['pipe', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr.setEncoding('utf8').on('data', chunk => { stderr += chunk })
   child.stdout.once('data', () => { child.stdout.destroy() })
