@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { once } from 'node:events'
 import { writeFile } from 'node:fs/promises'
 import { createServer as createHttpServer } from 'node:http'
@@ -7,8 +6,7 @@ import { join } from 'node:path'
 import tap, { test } from 'tap'
 import { RpcClient, type RpcLogEvent } from '../client'
 import { escapeForTerminal } from '../client/terminal-text'
-
-const command = join(__dirname, '..', 'dist', 'bin', 'fastify-jsonrpc.js')
+import { runCli, type CliRun } from './helpers/cli-process'
 
 // A few Node processes, each slowed by tap's coverage hooks, on a shared machine.
 tap.setTimeout(120_000)
@@ -17,27 +15,16 @@ interface Teardown {
   teardown: (fn: () => unknown) => void
 }
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs the built command in its own process, as a user would, reading its output as bytes decoded. */
-async function cli (...args: string[]): Promise<Run> {
-  return await new Promise(resolve => {
-    execFile(process.execPath, [command, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-      resolve({ code, stdout, stderr })
-    })
-  })
+/** Runs the built command in its own process, as a user would. */
+async function cli (...args: string[]): Promise<CliRun> {
+  return await runCli(args)
 }
 
 /** Anything a terminal could act on, other than the newline that ends each printed line. */
 
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
 
-function assertTerminalSafe (t: tap.Test, run: Run): void {
+function assertTerminalSafe (t: tap.Test, run: CliRun): void {
   t.notMatch(run.stdout, UNSAFE, 'standard output holds no control character but line ends')
   t.notMatch(run.stderr, UNSAFE, 'standard error holds no control character but line ends')
 }

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -6,27 +5,15 @@ import tap, { test } from 'tap'
 import { buildDemoApp } from '../demo/app'
 import { closedPortUrl, startServer } from './helpers/client-server'
 import { lines, parseLine, SEED } from './helpers/seed-lines'
-
-const command = join(__dirname, '..', 'dist', 'bin', 'fastify-jsonrpc.js')
+import { runCli, type CliRun } from './helpers/cli-process'
 
 // Nine Node processes, each slowed by tap's coverage hooks, on a shared machine:
 // more than the default 60 s per file may be needed, but the run stays bounded.
 tap.setTimeout(180_000)
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Runs the built command (`npm test` builds first) in its own process, as a user would. */
-async function cli (...args: string[]): Promise<Run> {
-  return await new Promise(resolve => {
-    execFile(process.execPath, [command, ...args], { env: { PATH: process.env.PATH ?? '' }, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-      resolve({ code, stdout, stderr })
-    })
-  })
+/** Runs the built command in its own process, as a user would. */
+async function cli (...args: string[]): Promise<CliRun> {
+  return await runCli(args)
 }
 
 test('call reproduces the seed\'s five-call transcript against the demo server', async t => {
