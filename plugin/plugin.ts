@@ -65,7 +65,7 @@ const fastifyJsonRpc: FastifyPluginAsync<RpcPluginOptions> = async function fast
       dispatcher,
       path: options.path,
       httpStatus: options.httpStatus,
-      bodyLimit: options.bodyLimit,
+      bodyLimit,
       observer: telemetry?.transport,
       websocketHandler: options.websocket === undefined
         ? undefined

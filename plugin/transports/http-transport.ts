@@ -12,7 +12,8 @@ export interface HttpTransportOptions {
   dispatcher: Dispatcher
   path: string
   httpStatus: HttpStatusMode
-  bodyLimit: number | undefined
+  /** Largest body in bytes (the option, else the Fastify instance's bodyLimit), inflated size included. */
+  bodyLimit: number
   /** When set, a GET upgrade on the path is handed to it (needs @fastify/websocket in the scope). */
   websocketHandler?: (socket: WebSocket, request: FastifyRequest) => void
   /** Told of the requests refused before the engine sees them (413); the plugin's telemetry. */
@@ -58,14 +59,13 @@ function invalidRequestBody (data: string): string {
  * user's app.
  */
 export function httpTransport (scope: FastifyInstance, options: HttpTransportOptions): void {
-  const { dispatcher, path, httpStatus } = options
-  // The limit Fastify applies to the parser, known here for the inflated size of a gzip body.
-  const bodyLimit = options.bodyLimit ?? scope.initialConfig.bodyLimit ?? 1048576
+  // The same limit for the bytes Fastify reads and for the inflated size of a gzip body.
+  const { dispatcher, path, httpStatus, bodyLimit } = options
 
   scope.removeAllContentTypeParsers()
   scope.addContentTypeParser(
     RPC_CONTENT_TYPES,
-    { parseAs: 'string', bodyLimit: options.bodyLimit },
+    { parseAs: 'string', bodyLimit },
     (request, body, done) => {
       const problem = charsetProblem(request.headers['content-type'])
       if (problem !== undefined) {
