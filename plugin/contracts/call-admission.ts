@@ -8,10 +8,12 @@ export interface CallRefusal {
   readonly retryAfterMs: number
 }
 
+/** Decides, before guards and the method, whether one call may run: a refusal, or undefined to let it run. */
+export type AdmissionCheck = (context: RpcContext<unknown>) => Promise<CallRefusal | undefined>
+
 /**
- * Decides, before guards and the method, whether a call may run (the rate
- * limits are one). Answers undefined at once for a call it does not look at,
- * so such calls cost no promise; otherwise a promise of the refusal, or of
- * undefined to let the call run. Built once at registration.
+ * What decides whether calls may run (the rate limits are one), asked once
+ * per method when the dispatcher is built: the method's check, or undefined
+ * for a method it does not look at, whose calls then cost nothing more.
  */
-export type CallAdmission = (entry: RpcMethodEntry, context: RpcContext<unknown>) => Promise<CallRefusal | undefined> | undefined
+export type CallAdmission = (entry: RpcMethodEntry) => AdmissionCheck | undefined

@@ -1,7 +1,7 @@
 import { CALL_TIMEOUT, INTERNAL_ERROR, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, SERVER_BUSY, STANDARD_MESSAGES, UNAUTHORIZED } from '../../protocol/error-codes'
 import type { JsonRpcErrorObject, JsonRpcId } from '../../protocol/messages'
 import { RpcError } from '../../protocol/rpc-error'
-import type { CallAdmission, CallRefusal } from '../contracts/call-admission'
+import type { AdmissionCheck, CallAdmission, CallRefusal } from '../contracts/call-admission'
 import type { RpcConnection, RpcContext } from '../contracts/call-context'
 import type { CallEnding, CallObserver, DispatchObserver } from '../contracts/call-observer'
 import type { RpcLogger } from '../contracts/logger'
@@ -177,11 +177,21 @@ function observersByMethod (registry: RpcRegistry, observer: DispatchObserver): 
   return observers
 }
 
+function checksByMethod (registry: RpcRegistry, admission: CallAdmission): Map<string, AdmissionCheck> {
+  const checks = new Map<string, AdmissionCheck>()
+  for (const entry of registry.values()) {
+    const check = admission(entry)
+    if (check !== undefined) checks.set(entry.name, check)
+  }
+  return checks
+}
+
 export function buildDispatcher (registry: RpcRegistry, options: DispatcherOptions): Dispatcher {
   const parseBody = buildJsonBodyParser(options.jsonBody)
   const { maxBatchSize, batchConcurrency } = options
   const maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT
-  const { admission } = options
+  /** Each admitted method's check, decided here once; a method without one builds no context for it. */
+  const admissionChecks = options.admission === undefined ? undefined : checksByMethod(registry, options.admission)
   /** Asynchronous calls whose promise has not settled yet, timed out or not. */
   let inFlight = 0
   const { observer } = options
@@ -263,8 +273,8 @@ export function buildDispatcher (registry: RpcRegistry, options: DispatcherOptio
     return await callMethod(entry, params, callContext)
   }
 
-  /** For methods that take an `RpcContext` or have guards, or when an admission is set: only they pay for building one. */
-  function invokeWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
+  /** For methods that take an `RpcContext`, have guards or an admission check: only they pay for building one. */
+  function invokeWithContext (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean, admit: AdmissionCheck | undefined): CallOutcome | Promise<CallOutcome> {
     const signal = entry.timeout > 0 ? new CallSignal(context.signal) : undefined
     const callContext: RpcContext<unknown> = {
       request: context.request,
@@ -276,9 +286,8 @@ export function buildDispatcher (registry: RpcRegistry, options: DispatcherOptio
       signal: signal === undefined ? context.signal : signal.signal
     }
     // The one seam of the admission (rate limits): a call it refuses never reaches guards or method.
-    const verdict = admission?.(entry, callContext)
-    if (verdict === undefined) return runWithContext(entry, params, id, context, notification, callContext, signal)
-    return verdict.then(
+    if (admit === undefined) return runWithContext(entry, params, id, context, notification, callContext, signal)
+    return admit(callContext).then(
       refusal => {
         if (refusal === undefined) return runWithContext(entry, params, id, context, notification, callContext, signal)
         signal?.release()
@@ -305,7 +314,8 @@ export function buildDispatcher (registry: RpcRegistry, options: DispatcherOptio
   function invoke (entry: RpcMethodEntry, params: unknown, id: JsonRpcId, context: DispatchContext, notification: boolean): CallOutcome | Promise<CallOutcome> {
     // Checked before the call, since nobody can tell beforehand whether it will be asynchronous; one comparison on the fast path.
     if (inFlight >= maxInFlight) return busy(id)
-    if (entry.contextIndex >= 0 || entry.guards.length > 0 || admission !== undefined) return invokeWithContext(entry, params, id, context, notification)
+    const admit = admissionChecks?.get(entry.name)
+    if (entry.contextIndex >= 0 || entry.guards.length > 0 || admit !== undefined) return invokeWithContext(entry, params, id, context, notification, admit)
     let result: unknown
     try {
       result = entry.invoke(bindParams(entry, params as unknown[] | Record<string, unknown> | undefined))

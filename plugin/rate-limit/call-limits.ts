@@ -37,7 +37,7 @@ class StoreTimeout extends Error {}
 /**
  * The rate limits as a CallAdmission, built once at registration: each
  * method's list of limiters (the plugin-wide one, then its own) is decided
- * here, so a call of an unlimited method costs one Map lookup. Every call
+ * here, so a call of an unlimited method costs nothing more. Every call
  * consumes one point of each limiter of its method, in order, so each call of
  * a batch and each notification counts. Returns undefined when no method has
  * a limit.
@@ -98,8 +98,8 @@ export function buildRateLimitAdmission (registry: RpcRegistry, limits: Normaliz
     return undefined
   }
 
-  return function rateLimitAdmission (entry, context) {
+  return function rateLimitAdmission (entry) {
     const list = byMethod.get(entry.name)
-    return list === undefined ? undefined : check(list, context)
+    return list === undefined ? undefined : async context => await check(list, context)
   }
 }
