@@ -58,7 +58,7 @@ export async function checkAnswers ({ servers, workloads, pinned, log }) {
   try {
     return await verifyAll(running, workloads)
   } finally {
-    for (const server of running) server.stop()
+    await Promise.all(running.map(server => server.stop()))
   }
 }
 
@@ -77,41 +77,52 @@ function summarise (rounds) {
 /**
  * Runs the benchmark. `settings`: { warmup, rounds, duration (seconds), connections, rate (req/s, 0 for unlimited) }.
  * Returns per workload and server the medians (or the reason a cell is n/a),
- * and per server the peak RSS of its whole life.
+ * and per server the peak RSS over all its processes.
+ *
+ * Every round of every server is a fresh process, warmed up on the workload
+ * before it is measured: the same server started twice can settle in two
+ * states that differ by a tenth of its CPU per request (V8's inline caches
+ * and code layout depend on the order things happened at start-up; see
+ * docs/benchmarks.md), so one process per server would make a ratio a coin
+ * toss. The median of several processes is not.
  */
 export async function runHttpBench ({ servers, workloads, settings, pinned, log }) {
-  const running = await startAll(servers, pinned, log)
-  try {
-    const checks = await verifyAll(running, workloads)
-    log(`every server answers every workload correctly (${checks.filter(c => c.ok).length} answers checked)`)
-    const results = []
-    for (const workload of workloads) {
-      const cells = {}
-      const timed = []
-      for (const server of running) {
-        const request = requestFor(workload, server)
-        if (request.unsupported !== undefined) cells[server.key] = { unsupported: request.unsupported }
-        else timed.push({ server, request, rounds: [] })
-      }
-      // A cold server spends its first seconds compiling: warm each one up on this workload, unmeasured.
-      for (const { server, request } of timed) {
-        await drive(server, workload.name, request, { seconds: settings.warmup, connections: settings.connections, rate: settings.rate, warmup: true })
-      }
-      for (let round = 0; round < settings.rounds; round++) {
-        // Rotate the order each round so no server always runs first or last.
-        for (let i = 0; i < timed.length; i++) {
-          const entry = timed[(i + round) % timed.length]
-          entry.rounds.push(await drive(entry.server, workload.name, entry.request, { seconds: settings.duration, connections: settings.connections, rate: settings.rate }))
-        }
-      }
-      for (const { server, rounds } of timed) cells[server.key] = summarise(rounds)
-      results.push({ key: workload.key, name: workload.name, cells })
-      log(`${workload.name}: done`)
+  const checks = await checkAnswers({ servers, workloads, pinned, log })
+  log(`every server answers every workload correctly (${checks.filter(c => c.ok).length} answers checked)`)
+  const peakRss = Object.fromEntries(servers.map(server => [server.key, 0]))
+  const results = []
+  for (const workload of workloads) {
+    const cells = {}
+    const timed = []
+    for (const server of servers) {
+      const request = requestFor(workload, server)
+      if (request.unsupported !== undefined) cells[server.key] = { unsupported: request.unsupported }
+      else timed.push({ server, request, rounds: [] })
     }
-    const peakRss = {}
-    for (const server of running) peakRss[server.key] = (await server.usage()).peakRss
-    return { workloads: results, peakRss }
+    for (let round = 0; round < settings.rounds; round++) {
+      // Rotate the order each round so no server always runs first or last.
+      for (let i = 0; i < timed.length; i++) {
+        const entry = timed[(i + round) % timed.length]
+        entry.rounds.push(await measureFreshProcess(entry.server, workload.name, entry.request, settings, pinned, peakRss))
+      }
+    }
+    for (const { server, rounds } of timed) cells[server.key] = summarise(rounds)
+    results.push({ key: workload.key, name: workload.name, cells })
+    log(`${workload.name}: done`)
+  }
+  return { workloads: results, peakRss }
+}
+
+/** One round: a new process of `server`, warmed up on the workload (a cold server spends its first seconds compiling), then measured. */
+async function measureFreshProcess (server, workloadName, request, settings, pinned, peakRss) {
+  const running = await startServer(server, { core: pinned ? SERVER_CORE : undefined })
+  try {
+    const load = { connections: settings.connections, rate: settings.rate }
+    await drive(running, workloadName, request, { ...load, seconds: settings.warmup, warmup: true })
+    const sample = await drive(running, workloadName, request, { ...load, seconds: settings.duration })
+    peakRss[server.key] = Math.max(peakRss[server.key], (await running.usage()).peakRss)
+    return sample
   } finally {
-    for (const server of running) server.stop()
+    await running.stop()
   }
 }

@@ -125,7 +125,7 @@ try {
     else for (const c of checks) console.log(`${c.ok ? 'ok ' : 'n/a'}  ${c.workload} / ${c.server}${c.refusalChecked ? ' (invalid input refused)' : ''}${c.unsupported ? `: ${c.unsupported}` : ''}`)
   } else {
     const cells = workloads.length * servers.length
-    log(`fastify-jsonrpc benchmark: ${workloads.length} workloads x ${servers.length} servers; per cell ${settings.warmup} s warm-up + ${settings.rounds} x ${settings.duration} s (about ${Math.ceil(cells * (settings.warmup + settings.rounds * settings.duration) / 60)} min)`)
+    log(`fastify-jsonrpc benchmark: ${workloads.length} workloads x ${servers.length} servers; per cell ${settings.rounds} fresh processes, each ${settings.warmup} s warm-up + ${settings.duration} s measured (about ${Math.ceil(cells * settings.rounds * (settings.warmup + settings.duration + 0.7) / 60)} min)`)
     const run = await runHttpBench({ servers, workloads, settings, pinned, log })
     const targets = evaluateTargets(run)
     const markdown = renderMarkdown({ run, targets, servers, settings, machine, pinned, quick: args.quick })

@@ -78,10 +78,14 @@ export function startServer (server, { core } = {}) {
     }
   }
 
+  const exited = new Promise(resolve => child.once('exit', resolve))
+
+  /** Stops the server; resolves once its process has exited (its core is free again). */
   function stop () {
     for (const { timer } of pending.values()) clearTimeout(timer)
     pending.clear()
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+    return exited
   }
 
   return new Promise((resolve, reject) => {
@@ -92,15 +96,16 @@ export function startServer (server, { core } = {}) {
       reject(error)
     }
     const timer = setTimeout(() => fail(new Error(`${server.label} did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS)
+    const exitedEarly = code => fail(new Error(`${server.label} exited with ${code} before listening`))
     child.once('error', fail)
-    child.once('exit', code => fail(new Error(`${server.label} exited with ${code} before listening`)))
+    child.once('exit', exitedEarly)
     child.stdout.on('data', chunk => {
       output += chunk
       const match = /LISTENING (\d+)/.exec(output)
       if (match === null) return
       clearTimeout(timer)
-      child.removeAllListeners('exit')
-      child.removeAllListeners('error')
+      child.removeListener('exit', exitedEarly)
+      child.removeListener('error', fail)
       child.stdout.removeAllListeners('data')
       child.stdout.resume()
       resolve({ ...server, pid: child.pid, baseUrl: `http://127.0.0.1:${match[1]}`, usage, rssNow, stop })

@@ -1,11 +1,14 @@
 import 'reflect-metadata'
 import type { AddressInfo } from 'node:net'
+import { connect } from 'node:net'
+import { PassThrough } from 'node:stream'
 import { gzipSync } from 'node:zlib'
 import Fastify from 'fastify'
 import { test } from 'tap'
 import { rpcPlugin, type RpcPluginOptions } from '../index'
 import { GreetingService } from '../services'
 import { ClientTestService } from './helpers/client-server'
+import { readBody } from '../plugin/transports/http-body-reading'
 
 interface Teardown {
   teardown: (fn: () => unknown) => void
@@ -151,4 +154,95 @@ test('with the plugin\'s default bodyLimit (the instance\'s), a gzip body is bou
   t.equal(reply.statusCode, 413)
   const small = await app.inject({ method: 'POST', url: '/rpc', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: gzipSync('{"jsonrpc":"2.0","method":"hello","params":["d"],"id":1}') })
   t.same(small.json(), { jsonrpc: '2.0', result: 'Hello, d', id: 1 })
+})
+
+test('the endpoint\'s POST route runs no hook of its own: encodings are decoded by its content-type parser', async t => {
+  // A route-level hook runs on every request, encoded or not; the usual unencoded call must not pay for gzip support.
+  const app = Fastify()
+  await app.register(rpcPlugin, { services: [new GreetingService()] })
+  t.teardown(async () => await app.close())
+  await app.ready()
+  const routes = app.printRoutes({ includeHooks: true, commonPrefix: false, method: 'POST' })
+  t.match(routes, /\/rpc \(POST\)/)
+  t.notMatch(routes, /onRequest|preParsing|preValidation|preHandler|onSend|onResponse/, routes)
+  const gzipped = await app.inject({ method: 'POST', url: '/rpc', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: gzipSync(PING) })
+  t.same(gzipped.json(), PONG, 'a gzip body is still inflated')
+})
+
+/** Raw HTTP/1.1 over a socket, for what fetch will not send: a wrong Content-Length, a chunked upload. */
+async function rawExchange (url: string, request: string | Buffer): Promise<string> {
+  const { port } = new URL(url)
+  return await new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => { socket.end(request) })
+    let answer = ''
+    socket.setEncoding('utf8')
+    socket.on('data', chunk => { answer += chunk })
+    socket.on('end', () => { resolve(answer) })
+    socket.on('error', reject)
+  })
+}
+
+test('the body is read within bodyLimit as Fastify reads it: chunked uploads, wrong lengths, split characters', async t => {
+  const { post, url } = await startApp(t, { bodyLimit: 4096 })
+  const head = 'POST /rpc HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nconnection: close\r\n'
+
+  const chunked = await rawExchange(url, `${head}transfer-encoding: chunked\r\n\r\n10\r\n${PING.slice(0, 16)}\r\n${(PING.length - 16).toString(16)}\r\n${PING.slice(16)}\r\n0\r\n\r\n`)
+  t.match(chunked, /^HTTP\/1\.1 200 /, 'a chunked body in two chunks is answered')
+  t.match(chunked, /"result":"ping"/)
+
+  const overLimit = 'x'.repeat(2000)
+  const tooLong = await rawExchange(url, `${head}transfer-encoding: chunked\r\n\r\n${(2000).toString(16)}\r\n${overLimit}\r\n${(2000).toString(16)}\r\n${overLimit}\r\n${(2000).toString(16)}\r\n${overLimit}\r\n0\r\n\r\n`)
+  t.match(tooLong, /^HTTP\/1\.1 413 /, 'a chunked body passing the limit gets 413 (no Content-Length to refuse it by)')
+
+  const declaredOver = await rawExchange(url, `${head}content-length: 5000\r\n\r\n${PING}`)
+  t.match(declaredOver, /^HTTP\/1\.1 413 /, 'a declared length over the limit is refused unread')
+
+  // Three bytes of "é€" split across two chunks: decoded once, whole.
+  const text = '{"jsonrpc":"2.0","method":"echo","params":["é€"],"id":1}'
+  const bytes = Buffer.from(text)
+  const cut = bytes.indexOf(0xe2) + 1
+  const split = await rawExchange(url, Buffer.concat([
+    Buffer.from(`${head}transfer-encoding: chunked\r\n\r\n${cut.toString(16)}\r\n`), bytes.subarray(0, cut),
+    Buffer.from(`\r\n${(bytes.length - cut).toString(16)}\r\n`), bytes.subarray(cut), Buffer.from('\r\n0\r\n\r\n')
+  ]))
+  t.match(split, /"result":"é€"/, 'a character split between chunks arrives whole')
+
+  t.same((await post(PING)).json, PONG, 'the server still answers')
+})
+
+test('readBody: the rules of Fastify\'s reader on any stream a preParsing hook of the app hands on', async t => {
+  const read = async (stream: PassThrough & { receivedEncodedLength?: number }, contentLength: string | undefined, limit: number): Promise<{ error: (Error & { statusCode?: number, code?: string }) | null, text?: string }> =>
+    await new Promise(resolve => {
+      readBody(stream, contentLength, limit, (error, chunks = [], length = 0) => {
+        resolve(error === null ? { error, text: Buffer.concat(chunks, length).toString() } : { error })
+      })
+    })
+
+  const strings = new PassThrough({ encoding: 'utf8' })
+  const fromStrings = read(strings, undefined, 100)
+  strings.end('{"a":1}')
+  t.same(await fromStrings, { error: null, text: '{"a":1}' }, 'a stream of strings is read as bytes')
+
+  const shorter = new PassThrough()
+  const short = read(shorter, '20', 100)
+  shorter.end('{"a":1}')
+  t.equal((await short).error?.code, 'FST_ERR_CTP_INVALID_CONTENT_LENGTH', 'fewer bytes than declared')
+
+  const decoded = Object.assign(new PassThrough(), { receivedEncodedLength: 0 })
+  const inflatedRead = read(decoded, '3', 100)
+  decoded.receivedEncodedLength = 3
+  decoded.end('{"a":1}')
+  t.same(await inflatedRead, { error: null, text: '{"a":1}' }, 'Content-Length is checked against the bytes the hook received')
+
+  const bomb = Object.assign(new PassThrough(), { receivedEncodedLength: 200 })
+  const bombRead = read(bomb, undefined, 100)
+  bomb.write('{}')
+  t.equal((await bombRead).error?.code, 'FST_ERR_CTP_BODY_TOO_LARGE', 'the encoded bytes count against the limit too')
+
+  const broken = new PassThrough()
+  const brokenRead = read(broken, undefined, 100)
+  broken.destroy(new Error('aborted'))
+  const failure = await brokenRead
+  t.equal(failure.error?.message, 'aborted')
+  t.equal(failure.error?.statusCode, 400, 'a stream error is the client\'s: 400')
 })

@@ -1,6 +1,4 @@
-import type { Readable } from 'node:stream'
-import { PassThrough } from 'node:stream'
-import { createGunzip } from 'node:zlib'
+import { gunzip } from 'node:zlib'
 
 /**
  * How an HTTP request body is encoded, checked before it is read as JSON:
@@ -56,58 +54,43 @@ export function charsetError (problem: string): Error {
   return httpError(problem, UNSUPPORTED_CHARSET, 415)
 }
 
-/** RFC 8259 lets a parser ignore a byte order mark; one is removed, as a decoder would. */
-export function withoutByteOrderMark (text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+const UTF8_BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf]
+
+/** The body as UTF-8 text; RFC 8259 lets a parser ignore a byte order mark, and one is removed, as a decoder would. */
+export function utf8Text (chunks: readonly Buffer[], length: number): string {
+  const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)
+  if (bytes === undefined) return ''
+  const hasByteOrderMark = bytes.length >= 3 && bytes[0] === UTF8_BYTE_ORDER_MARK[0] && bytes[1] === UTF8_BYTE_ORDER_MARK[1] && bytes[2] === UTF8_BYTE_ORDER_MARK[2]
+  return hasByteOrderMark ? bytes.toString('utf8', 3) : bytes.toString()
 }
 
-/** What Fastify reads from a stream a `preParsing` hook returns: the bytes received before decoding. */
-type DecodedBody = PassThrough & { receivedEncodedLength: number }
+export type ContentCoding = 'identity' | 'gzip'
 
 /**
- * The body inflated from gzip, at most `limit` bytes of it: past the limit
- * the inflating stops at once (a small "zip bomb" costs the server no more
- * than a plain body of `limit` bytes) and the request gets 413. A body that
- * is not valid gzip gets 400.
+ * The request's `Content-Encoding`, decided before the body is read: none or
+ * `identity` as is, `gzip` (and its alias `x-gzip`), anything else (another
+ * coding, or several) refused with 415.
  */
-function inflateGzip (raw: Readable, limit: number): DecodedBody {
-  const gunzip = createGunzip()
-  const output = new PassThrough() as DecodedBody
-  output.receivedEncodedLength = 0
-  let inflated = 0
-  let failed = false
-  const fail = (error: Error): void => {
-    if (failed) return
-    failed = true
-    raw.unpipe(gunzip)
-    // The rest of the upload is read and dropped, as Fastify does for a plain body over its limit.
-    raw.resume()
-    gunzip.destroy()
-    output.destroy(error)
-  }
-  // Fastify stops listening once it has answered; a late error must not go unhandled.
-  output.on('error', () => {})
-  gunzip.on('error', error => { fail(httpError(`the body is not valid gzip: ${error.message}`, BAD_ENCODING, 400)) })
-  raw.on('error', error => { fail(error) })
-  // Counted for Fastify's Content-Length check, which is about the bytes sent, not the inflated ones.
-  raw.on('data', (chunk: Buffer) => { output.receivedEncodedLength += chunk.length })
-  gunzip.on('data', (chunk: Buffer) => {
-    inflated += chunk.length
-    if (inflated > limit) fail(httpError('Request body is too large', BODY_TOO_LARGE, 413))
-  })
-  raw.pipe(gunzip).pipe(output)
-  return output
-}
-
-/**
- * The `Content-Encoding` step of a request: `gzip` (and its alias `x-gzip`)
- * is inflated within `limit`, `identity` or none passes as is, anything else
- * (another coding, or several) is refused with 415.
- */
-export function decodeContentEncoding (encoding: string | undefined, payload: Readable, limit: number): Readable | Error {
-  if (encoding === undefined) return payload
+export function contentCoding (encoding: string | undefined): ContentCoding | Error {
+  if (encoding === undefined) return 'identity'
   const coding = encoding.trim().toLowerCase()
-  if (coding === '' || coding === 'identity') return payload
-  if (coding === 'gzip' || coding === 'x-gzip') return inflateGzip(payload, limit)
+  if (coding === '' || coding === 'identity') return 'identity'
+  if (coding === 'gzip' || coding === 'x-gzip') return 'gzip'
   return httpError(`unsupported Content-Encoding "${encoding}"; send the body as is, or gzip`, UNSUPPORTED_ENCODING, 415)
+}
+
+/**
+ * The body inflated from gzip, at most `limit` bytes of it: zlib stops
+ * inflating at the limit (a small "zip bomb" costs the server no more than a
+ * plain body of `limit` bytes) and the request gets 413. A body that is not
+ * valid gzip gets 400. Inflating runs on libuv's thread pool, off the event
+ * loop.
+ */
+export function inflateGzip (chunks: readonly Buffer[], length: number, limit: number, done: (error: Error | null, text?: string) => void): void {
+  // A copy: the chunks may be views over the socket's buffers, read by zlib later on another thread.
+  gunzip(Buffer.concat(chunks, length), { maxOutputLength: limit }, (error, inflated) => {
+    if (error === null) done(null, utf8Text([inflated], inflated.length))
+    else if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') done(httpError('Request body is too large', BODY_TOO_LARGE, 413))
+    else done(httpError(`the body is not valid gzip: ${error.message}`, BAD_ENCODING, 400))
+  })
 }
