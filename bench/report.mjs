@@ -37,8 +37,8 @@ function describeSettings ({ settings, machine, pinned, quick }) {
     `- Date: ${machine.date}`,
     `- Command: \`${machine.command}\``,
     `- Method: ${pinned ? 'each server in its own process on core 1, autocannon on core 0 (taskset)' : 'NOT pinned (taskset missing): servers and autocannon share the cores'}; ` +
-      `${settings.connections} connections, no pipelining, ${settings.rate > 0 ? `at most ${fmt(settings.rate)} requests per second` : 'as fast as each server answers'}; warm-up ${settings.warmup} s per server and workload (not measured), ` +
-      `then ${settings.rounds} alternating round${settings.rounds === 1 ? '' : 's'} of ${settings.duration} s; medians. CPU per request is the server process's own CPU time ` +
+      `${settings.connections} connections, no pipelining, ${settings.rate > 0 ? `at most ${fmt(settings.rate)} requests per second` : 'as fast as each server answers'}; ${settings.rounds} alternating round${settings.rounds === 1 ? '' : 's'} per workload, ` +
+      `each a fresh server process warmed up for ${settings.warmup} s (not measured), then measured for ${settings.duration} s; medians. CPU per request is the server process's own CPU time ` +
       '(user + system, all its threads, from `process.cpuUsage()`) over a round, divided by the requests it answered; a batch is one request.'
   ]
   const warnings = []
