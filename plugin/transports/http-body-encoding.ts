@@ -1,4 +1,5 @@
 import { gunzip } from 'node:zlib'
+import { errorCodes } from 'fastify'
 
 /**
  * How an HTTP request body is encoded, checked before it is read as JSON:
@@ -10,9 +11,6 @@ import { gunzip } from 'node:zlib'
 export const UNSUPPORTED_CHARSET = 'FST_JSONRPC_UNSUPPORTED_CHARSET'
 export const UNSUPPORTED_ENCODING = 'FST_JSONRPC_UNSUPPORTED_CONTENT_ENCODING'
 export const BAD_ENCODING = 'FST_JSONRPC_BAD_CONTENT_ENCODING'
-/** Fastify's own code for a body over the limit, so that the one 413 answer covers both. */
-const BODY_TOO_LARGE = 'FST_ERR_CTP_BODY_TOO_LARGE'
-
 /** The content codings the endpoint decodes, for the `Accept-Encoding` of a 415 (RFC 9110, 15.5.16). */
 export const ACCEPTED_CONTENT_ENCODINGS = 'gzip'
 
@@ -54,13 +52,10 @@ export function charsetError (problem: string): Error {
   return httpError(problem, UNSUPPORTED_CHARSET, 415)
 }
 
-const UTF8_BYTE_ORDER_MARK = [0xef, 0xbb, 0xbf]
-
-/** The body as UTF-8 text; RFC 8259 lets a parser ignore a byte order mark, and one is removed, as a decoder would. */
+/** The body as UTF-8 text; RFC 8259 lets a parser ignore a byte order mark (EF BB BF), and one is removed, as a decoder would. */
 export function utf8Text (chunks: readonly Buffer[], length: number): string {
   const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length)
-  if (bytes === undefined) return ''
-  const hasByteOrderMark = bytes.length >= 3 && bytes[0] === UTF8_BYTE_ORDER_MARK[0] && bytes[1] === UTF8_BYTE_ORDER_MARK[1] && bytes[2] === UTF8_BYTE_ORDER_MARK[2]
+  const hasByteOrderMark = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
   return hasByteOrderMark ? bytes.toString('utf8', 3) : bytes.toString()
 }
 
@@ -84,13 +79,14 @@ export function contentCoding (encoding: string | undefined): ContentCoding | Er
  * inflating at the limit (a small "zip bomb" costs the server no more than a
  * plain body of `limit` bytes) and the request gets 413. A body that is not
  * valid gzip gets 400. Inflating runs on libuv's thread pool, off the event
- * loop.
+ * loop. Over the limit it is Fastify's own error, as for a plain body, so one
+ * 413 answer covers both.
  */
 export function inflateGzip (chunks: readonly Buffer[], length: number, limit: number, done: (error: Error | null, text?: string) => void): void {
   // A copy: the chunks may be views over the socket's buffers, read by zlib later on another thread.
   gunzip(Buffer.concat(chunks, length), { maxOutputLength: limit }, (error, inflated) => {
     if (error === null) done(null, utf8Text([inflated], inflated.length))
-    else if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') done(httpError('Request body is too large', BODY_TOO_LARGE, 413))
+    else if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE())
     else done(httpError(`the body is not valid gzip: ${error.message}`, BAD_ENCODING, 400))
   })
 }
